@@ -1,0 +1,8 @@
+/**
+ * smoothgan: smoothness-aware GAN components for TensorFlow.js.
+ *
+ * The root entry re-exports every family. Prefer the subpath entries
+ * (`smoothgan/losses`, `smoothgan/layers`, ...) to load only what you use.
+ * @module smoothgan
+ */
+export * from './autodiff/index.js';

@@ -1,0 +1,16 @@
+/**
+ * The one entry with side effects: `import 'smoothgan/register'` enables correct second-order
+ * gradients and registers the training kernels for every backend registered so far.
+ *
+ * It imports `@tensorflow/tfjs-layers` first, because tfjs-core's Node bundle registers no
+ * gradients by itself and tfjs-layers does. Import your backends (e.g.
+ * `@tensorflow/tfjs-backend-wasm`) before this entry, or call
+ * {@link registerTrainingKernels} again after registering another backend.
+ * @module register
+ */
+import '@tensorflow/tfjs-layers';
+import { enableSecondOrderGradients } from './autodiff/secondOrder.js';
+import { registerTrainingKernels } from './autodiff/trainingKernels.js';
+
+enableSecondOrderGradients();
+registerTrainingKernels();
