@@ -1,4 +1,5 @@
 /**
+ * Adversarial losses: discriminator/generator pairs.
  * @module losses
  */
-export {};
+export type { AdversarialLoss, CriticOutputs, GeneratorCriticOutputs } from './types.js';

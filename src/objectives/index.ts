@@ -1,4 +1,6 @@
 /**
+ * Objective terms and their composition.
  * @module objectives
  */
-export {};
+export type { CriticFn, GeneratorFn, ObjectiveContext, Term, TermValue } from './types.js';
+export { createObjectiveContext, type ObjectiveContextOptions } from './context.js';
