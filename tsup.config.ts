@@ -14,6 +14,7 @@ export const families = [
   'regularizers',
   'objectives',
   'train',
+  'node',
 ] as const;
 
 export default defineConfig({
