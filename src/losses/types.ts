@@ -4,6 +4,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
+ * Per-example weights for one side of a batch: a number (the same weight for every example)
+ * or a float32 tensor of shape `[]` or `[batch]`. A weight multiplies that example's loss
+ * before the reduction (TF-GAN's `real_weights` / `generated_weights`).
+ */
+export type ExampleWeights = tf.Tensor | number;
+
+/**
  * Critic outputs on a batch of real and a batch of generated samples, passed by name so that
  * the two sides cannot be swapped. Each is `[batch]` or `[batch, ...]` (e.g. `[batch, 1]` or
  * a PatchGAN map `[batch, h, w, 1]`); raw scores (logits), never probabilities.
@@ -11,12 +18,20 @@ import type * as tf from '@tensorflow/tfjs-core';
 export interface CriticOutputs {
   readonly real: tf.Tensor;
   readonly fake: tf.Tensor;
+  /** Per-example weights of the real side (see {@link ExampleWeights}). @defaultValue 1 */
+  readonly realWeights?: ExampleWeights;
+  /** Per-example weights of the fake side (see {@link ExampleWeights}). @defaultValue 1 */
+  readonly fakeWeights?: ExampleWeights;
 }
 
 /** Critic outputs for the generator's loss: `real` is needed only by relativistic losses. */
 export interface GeneratorCriticOutputs {
   readonly fake: tf.Tensor;
   readonly real?: tf.Tensor;
+  /** Per-example weights of the fake side (see {@link ExampleWeights}). @defaultValue 1 */
+  readonly fakeWeights?: ExampleWeights;
+  /** Per-example weights of the real side, used only by losses that read `real`. @defaultValue 1 */
+  readonly realWeights?: ExampleWeights;
 }
 
 /**
