@@ -1,4 +1,38 @@
 /**
+ * The alternating min-max trainer: players, post-gradient transforms, projections, EMA,
+ * checkpoints, callbacks, the GAN convenience and the `smoothGan` preset.
  * @module train
  */
-export {};
+export type {
+  BeforeUpdateHook,
+  CallbackSignal,
+  Ema,
+  FitInfo,
+  FitOptions,
+  FitResult,
+  Player,
+  PlayerObjective,
+  PlayerStepReport,
+  ReportHook,
+  StepEvent,
+  TermObjective,
+  Trainer,
+  TrainerCallback,
+  UpdateInfo,
+} from './types.js';
+export { createPlayer, type PlayerOptions } from './player.js';
+export { createTrainer, type TrainerOptions, type TrainerEmaOptions } from './trainer.js';
+export type { NonFiniteAction } from './update.js';
+export {
+  chainTransforms,
+  type GradientInfo,
+  type GradientMap,
+  type GradientTransform,
+  type TransformResult,
+} from './transform.js';
+export { clipByGlobalNorm } from './clipByGlobalNorm.js';
+export { skipNonFinite, type SkipNonFiniteOptions, type SkipNonFiniteState } from './skipNonFinite.js';
+export { clipWeights, type Projection } from './projection.js';
+export { createEma, withEmaWeights, type EmaOptions } from './ema.js';
+export { memoryIOHandler, type MemoryIOHandler } from './memoryIOHandler.js';
+export { CHECKPOINT_FORMAT } from './checkpoint.js';
