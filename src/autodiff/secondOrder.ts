@@ -140,7 +140,9 @@ function savedOutputPatches(): Patch[] {
     {
       kernelName: 'LogSoftmax',
       reason: 'saved-output',
-      description: 'dy − Σdy·softmax(logits), recomputed from the saved input',
+      description:
+        'dy − Σdy·softmax(logits), recomputed from the saved input. Only for code that runs the LogSoftmax kernel: ' +
+        "tfjs-core 4.22's tf.logSoftmax is a customGrad op the registry cannot reach (still wrong at second order); write x − logSumExp(x)",
       inputsToSave: ['logits'],
       gradFunc: (dy, [logits], attrs) => ({
         logits: () => {
@@ -355,6 +357,11 @@ const BASE_GRADIENT_PROBES = ['Sum', 'BatchMatMul', 'Conv2D', 'Add'];
  * are recomputed from the saved input; linear backprop kernels get their adjoints; `MaxPoolGrad`
  * gets a gradient that throws a clear error. First-order results are unchanged up to float
  * rounding. The gradient registry is global, so this covers every backend at once.
+ *
+ * Not reachable through the registry: `tf.logSoftmax` and `tf.logSigmoid` (tfjs-layers'
+ * `'logSoftmax'` activation included) are customGrad ops whose gradients read their saved
+ * output, so their second-order term stays silently dropped. In a critic, write them as
+ * `x − logSumExp(x)` and `−softplus(−x)`.
  *
  * Idempotent: the second and later calls do nothing. Every smoothgan penalty calls it itself.
  *
