@@ -20,7 +20,8 @@ export function checkFeaturePair(fn: string, x: unknown, y: unknown, paired: boo
 
 /**
  * Squared distances D[i, j] = ‖x_i − y_j‖² from one 2-D product, after a common shift by the
- * mean of x (which reduces cancellation); clipped at 0. For `x === y` the diagonal is exactly 0.
+ * mean of x (which reduces cancellation); clipped at 0. For `x === y` the result is exactly
+ * symmetric with a zero diagonal.
  */
 export function squaredDistances(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   const same = x === y;
@@ -32,7 +33,9 @@ export function squaredDistances(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   const cross = tf.matMul(xc, yc, false, true);
   const d2 = tf.relu(tf.add(tf.sub(xx, tf.mul(2, cross)), tf.reshape(yy, [1, -1]))) as tf.Tensor2D;
   if (!same) return d2;
-  return tf.mul(d2, tf.sub(1, tf.eye(x.shape[0]))) as tf.Tensor2D;
+  // Exact symmetry (products may round differently above and below the diagonal) and a zero diagonal.
+  const symmetric = tf.mul(0.5, tf.add(d2, tf.transpose(d2)));
+  return tf.mul(symmetric, tf.sub(1, tf.eye(x.shape[0]))) as tf.Tensor2D;
 }
 
 /** Row-wise squared distances ‖x_i − y_i‖², `[n]`. */
