@@ -141,8 +141,8 @@ function savedOutputPatches(): Patch[] {
       kernelName: 'LogSoftmax',
       reason: 'saved-output',
       description:
-        'dy − Σdy·softmax(logits), recomputed from the saved input. Only for code that runs the LogSoftmax kernel: ' +
-        "tfjs-core 4.22's tf.logSoftmax is a customGrad op the registry cannot reach (still wrong at second order); write x − logSumExp(x)",
+        'dy − Σdy·softmax(logits), recomputed from the saved input. Inert in tfjs 4.22: the cpu and wasm backends have no ' +
+        "LogSoftmax kernel, and tf.logSoftmax is a customGrad op the registry cannot reach (still wrong at second order: write x − logSumExp(x))",
       inputsToSave: ['logits'],
       gradFunc: (dy, [logits], attrs) => ({
         logits: () => {
@@ -358,10 +358,9 @@ const BASE_GRADIENT_PROBES = ['Sum', 'BatchMatMul', 'Conv2D', 'Add'];
  * gets a gradient that throws a clear error. First-order results are unchanged up to float
  * rounding. The gradient registry is global, so this covers every backend at once.
  *
- * Not reachable through the registry: `tf.logSoftmax` and `tf.logSigmoid` (tfjs-layers'
- * `'logSoftmax'` activation included) are customGrad ops whose gradients read their saved
- * output, so their second-order term stays silently dropped. In a critic, write them as
- * `x − logSumExp(x)` and `−softplus(−x)`.
+ * Not reachable through the registry: `tf.logSoftmax` (and so tfjs-layers' `'logSoftmax'`
+ * activation) is a customGrad op whose gradient reads its saved output, so its second-order
+ * term stays silently dropped. In a critic, write it as `x − logSumExp(x)`.
  *
  * Idempotent: the second and later calls do nothing. Every smoothgan penalty calls it itself.
  *

@@ -3,7 +3,7 @@
  * scripts/fixtures/make_gp_fixtures.py: a dense critic with every tfjs-layers activation,
  * and conv / conv-transpose / avg-pool / layer-norm / concat critics.
  * Agreement is max|tfjs − torch| / max|torch| per parameter gradient, required ≤ 1e-5.
- * Set SMOOTHGAN_FIXTURE_REPORT=1 to print the worst error of each case.
+ * Set SMOOTHGAN_AUTODIFF_REPORT=1 to print the worst error of each case.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -122,7 +122,7 @@ describe(`float64 PyTorch fixtures (torch ${DENSE.torch}) on ${BACKEND}`, () => 
     registerTrainingKernels();
   });
   afterAll(() => {
-    if (!process.env.SMOOTHGAN_FIXTURE_REPORT) return;
+    if (!process.env.SMOOTHGAN_AUTODIFF_REPORT) return;
     const rows = [...worst.entries()].map(([k, v]) => `${k.padEnd(44)} ${v.error.toExponential(2)} (${v.param})`);
     console.log(`worst relative error per case on ${BACKEND}:\n${rows.join('\n')}`);
   });
