@@ -79,11 +79,15 @@ function compute(player: Player, info: UpdateInfo): Computed {
           true,
         ),
       );
+      // Health, read once: [total, ...parts, Σ g², Σ 0·g]. The last is 0 when every gradient
+      // entry is finite and NaN otherwise (0·Inf = NaN), even when Σ g² overflows.
       const present = grads.filter((g): g is tf.Tensor => g != null);
       const pieces: tf.Tensor[] = [tf.reshape(value, [1])];
-      if (partsVec) pieces.push(tf.cast(partsVec, 'float32'));
-      for (const g of present) pieces.push(tf.reshape(tf.sum(tf.square(tf.cast(g, 'float32'))), [1]));
-      for (const g of present) pieces.push(tf.reshape(tf.cast(tf.all(tf.isFinite(g)), 'float32'), [1]));
+      if (partsVec) pieces.push(partsVec);
+      if (present.length > 0) {
+        const flat = present.length === 1 ? tf.reshape(present[0]!, [-1]) : tf.concat(present.map((g) => tf.reshape(g, [-1])));
+        pieces.push(tf.reshape(tf.sum(tf.square(flat)), [1]), tf.reshape(tf.sum(tf.mul(flat, 0)), [1]));
+      }
       return { grads: grads as (tf.Tensor | null)[], health: tf.concat(pieces) };
     });
     return { ...out, partsVec, partNames };
@@ -170,13 +174,9 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateOutcome> {
     const parts: Record<string, number> = {};
     partNames.forEach((n, i) => (parts[n] = h[1 + i]!));
     const k = 1 + partNames.length;
-    const m = presentIdx.length;
-    let sq = 0;
-    for (let j = 0; j < m; j++) sq += h[k + j]!;
-    const gradFinite = presentIdx.map((_, j) => h[k + m + j] === 1);
+    const gradNorm = Math.sqrt(h[k]!);
     const lossFinite = Number.isFinite(loss) && partNames.every((n) => Number.isFinite(parts[n]));
-    const finite = lossFinite && gradFinite.every(Boolean);
-    const gradNorm = Math.sqrt(sq);
+    const finite = lossFinite && h[k + 1] === 0;
     const gInfo: GradientInfo = { player: player.name, step: info.step, lossFinite, finite, gradNorm };
 
     let transformState = o.transformState;
@@ -204,7 +204,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateOutcome> {
         return { applied: false, skipReason: 'non-finite', loss, parts, gradNorm, transformState };
       }
       const message = lossFinite
-        ? await gradientMessage(player, info, partNames, presentIdx, gradFinite)
+        ? await gradientMessage(player, info, partNames, presentIdx.map((i) => [i, grads[i]!] as const))
         : lossMessage(player, loss, parts);
       restore();
       failWith(
@@ -247,10 +247,12 @@ async function gradientMessage(
   player: Player,
   info: UpdateInfo,
   partNames: string[],
-  presentIdx: number[],
-  gradFinite: boolean[],
+  present: (readonly [number, tf.Tensor])[],
 ): Promise<string> {
-  const badVars = presentIdx.filter((_, j) => !gradFinite[j]).map((i) => `'${player.variables[i]!.name}'`);
+  const flags = tf.tidy(() => tf.stack(present.map(([, g]) => tf.all(tf.isFinite(g)))));
+  const ok = await flags.data();
+  flags.dispose();
+  const badVars = present.filter((_, j) => ok[j] !== 1).map(([i]) => `'${player.variables[i]!.name}'`);
   const shown = badVars.slice(0, 3).join(', ') + (badVars.length > 3 ? ` and ${badVars.length - 3} more` : '');
   let from = '';
   try {

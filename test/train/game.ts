@@ -16,6 +16,8 @@ export interface GameOptions {
   readonly lrG?: number;
   readonly nCritic?: number;
   readonly optimizer?: 'adam' | 'sgd';
+  /** Adam's β1, β2. @defaultValue [0.5, 0.9] */
+  readonly betas?: readonly [number, number];
   readonly critic?: Partial<PlayerOptions>;
   readonly generator?: Partial<PlayerOptions>;
   /** Multiplies the critic loss by this tensor value at update `badStep` (inject NaN/Inf). */
@@ -79,7 +81,7 @@ export function tinyGame(o: GameOptions = {}): Game {
     if (p) loss = tf.mul(loss, p.value);
     return { total: loss, parts: { loss } };
   };
-  const opt = (lr: number) => (o.optimizer === 'sgd' ? tf.train.sgd(lr) : tf.train.adam(lr, 0.5, 0.9));
+  const opt = (lr: number) => (o.optimizer === 'sgd' ? tf.train.sgd(lr) : tf.train.adam(lr, o.betas?.[0] ?? 0.5, o.betas?.[1] ?? 0.9));
   const critic = createPlayer({
     name: 'critic',
     variables: d,
