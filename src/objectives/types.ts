@@ -48,6 +48,13 @@ export interface TermValue {
 export interface Term {
   readonly kind: 'term';
   readonly name: string;
+  /**
+   * The names of the parts `evaluate` reports, when they are known without evaluating (a
+   * leaf term: `[name]`; a combination: its leaves' names). {@link combine} uses it to reject
+   * duplicate names when the objective is built. Optional: a term without it is assumed to
+   * report `[name]`, and is checked when evaluated.
+   */
+  readonly partNames?: readonly string[];
   /** Computes the term. The caller owns the returned tensors (call inside `tf.tidy`). */
   evaluate(context: ObjectiveContext): TermValue;
 }
