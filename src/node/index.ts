@@ -1,5 +1,8 @@
 /**
- * Node-only helpers (file-system IO, console progress). Never imported by the browser entries.
+ * Node-only helpers (file-system IO, console progress, log files). Never imported by the
+ * browser entries.
  * @module node
  */
-export {};
+export { fileIOHandler, type FileIOHandler, type FileIOHandlerOptions } from './fileIOHandler.js';
+export { jsonLinesFile, type JsonLinesFile, type JsonLinesFileOptions } from './jsonLinesFile.js';
+export { progressBar, formatDuration, type ProgressBarOptions, type ProgressStream } from './progressBar.js';

@@ -36,3 +36,7 @@ export { clipWeights, type Projection } from './projection.js';
 export { createEma, withEmaWeights, type EmaOptions } from './ema.js';
 export { memoryIOHandler, type MemoryIOHandler } from './memoryIOHandler.js';
 export { CHECKPOINT_FORMAT } from './checkpoint.js';
+export { flattenStepEvent } from './flattenStepEvent.js';
+export { jsonLinesLogger, type JsonLinesLoggerOptions } from './jsonLinesLogger.js';
+export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions, type StoppingMetric } from './earlyStopping.js';
+export { periodicCheckpoint, type PeriodicCheckpointOptions } from './periodicCheckpoint.js';
