@@ -6,3 +6,6 @@
  * @module smoothgan
  */
 export * from './autodiff/index.js';
+export * from './losses/index.js';
+export * from './divergences/index.js';
+export * from './metrics/index.js';

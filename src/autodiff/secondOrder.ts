@@ -182,7 +182,8 @@ function savedOutputPatches(): Patch[] {
         inputsToSave: ['x'],
         gradFunc: (dy, [x], attrs) => ({
           x: () => {
-            const axes = parseAxes(attrs.reductionIndices, x!.rank);
+            // tfjs names the axes `reductionIndices` for Max but `axis` for Min.
+            const axes = parseAxes(kernelName === 'Max' ? attrs.reductionIndices : attrs.axis, x!.rank);
             const y = kernelName === 'Max' ? tf.max(x!, axes, true) : tf.min(x!, axes, true);
             const mask = tf.cast(tf.equal(x!, y), 'float32');
             return tf.mul(keepDims(dy, x!.shape, axes), mask);

@@ -4,8 +4,10 @@
  * tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` (the weight gradient of every conv
  * layer) and no depthwise backprop kernels; its `Conv2DBackpropInput` (transposed conv) runs at
  * about 2 GFLOP/s. tfjs-backend-cpu's own `Conv2DBackpropFilter` is a naive loop about 57×
- * slower than the same computation written as a dilated conv2d. The kernels below are built
- * from forward ops each backend runs well (pad, transpose, conv2d, slice).
+ * slower than the same computation written as a dilated conv2d. The resize gradients (used by
+ * upsampling generators) are wrong or throw in some configurations on both backends. The
+ * kernels below are built from forward ops each backend runs well (pad, transpose, conv2d,
+ * slice, matMul).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -165,35 +167,81 @@ export function depthwiseBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, 
   });
 }
 
-/** Source index of each output row/column of tfjs's nearest-neighbour resize (its forward rule). */
-function nearestSourceIndices(oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean): number[] {
+/**
+ * Interpolation matrix `[newSize, oldSize]` (row-major) of tfjs's nearest-neighbour resize
+ * along one axis: output r reads x[src(r)] (the backends' forward rule).
+ */
+function nearestWeights(oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
   const effIn = alignCorners && newSize > 1 ? oldSize - 1 : oldSize;
   const effOut = alignCorners && newSize > 1 ? newSize - 1 : newSize;
   const ratio = effIn / effOut;
-  return Array.from({ length: newSize }, (_, r) => {
+  const m = new Float32Array(newSize * oldSize);
+  for (let r = 0; r < newSize; r++) {
     const frac = halfPixelCenters ? ratio * (r + 0.5) : ratio * r;
-    const idx = Math.min(oldSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
-    return halfPixelCenters ? Math.max(0, idx) : idx;
+    let src = Math.min(oldSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
+    if (halfPixelCenters) src = Math.max(0, src);
+    m[r * oldSize + src] = 1;
+  }
+  return m;
+}
+
+/**
+ * Interpolation matrix `[newSize, oldSize]` (row-major) of tfjs's bilinear resize along one
+ * axis: output r reads (1 − t)·x[lo] + t·x[hi] (the backends' forward rule).
+ */
+function bilinearWeights(oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
+  const effIn = alignCorners && newSize > 1 ? oldSize - 1 : oldSize;
+  const effOut = alignCorners && newSize > 1 ? newSize - 1 : newSize;
+  const ratio = effIn / effOut;
+  const m = new Float32Array(newSize * oldSize);
+  for (let r = 0; r < newSize; r++) {
+    const frac = halfPixelCenters ? ratio * (r + 0.5) - 0.5 : ratio * r;
+    const lo = Math.max(0, Math.floor(frac));
+    const hi = Math.min(oldSize - 1, Math.ceil(frac));
+    const t = frac - lo;
+    m[r * oldSize + lo]! += 1 - t;
+    m[r * oldSize + hi]! += t;
+  }
+  return m;
+}
+
+type AxisWeights = (oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean) => Float32Array;
+
+/**
+ * The gradient of a separable linear resize y = A_h·x·A_wᵀ (per image and channel):
+ * dx = A_hᵀ·dy·A_w, as two matrix products.
+ */
+function resizeGradViaMatMul(images: tf.Tensor4D, dy: tf.Tensor4D, attrs: Attrs, weights: AxisWeights): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, oh, ow, c] = images.shape;
+    const [, nh, nw] = dy.shape;
+    const align = Boolean(attrs.alignCorners);
+    const half = Boolean(attrs.halfPixelCenters);
+    const ah = tf.tensor2d(weights(oh, nh, align, half), [nh, oh]);
+    const aw = tf.tensor2d(weights(ow, nw, align, half), [nw, ow]);
+    const t1 = tf.matMul(tf.reshape(tf.transpose(dy, [0, 1, 3, 2]), [b * nh * c, nw]), aw); // [b·nh·c, ow]
+    const t2 = tf.reshape(tf.transpose(tf.reshape(t1, [b, nh, c * ow]), [1, 0, 2]), [nh, b * c * ow]);
+    const t3 = tf.matMul(ah, t2, true, false); // [oh, b·c·ow]
+    return tf.transpose(tf.reshape(t3, [oh, b, c, ow]), [1, 0, 3, 2]) as tf.Tensor4D;
   });
 }
 
 /**
- * ResizeNearestNeighborGrad as two segment sums (the adjoint of the two gathers that make up
- * a nearest-neighbour resize). tfjs-backend-cpu's own kernel is wrong for batch > 1.
+ * ResizeNearestNeighborGrad as two products with 0/1 selection matrices. tfjs-backend-cpu's
+ * own kernel is wrong for batch > 1; wasm's for some `halfPixelCenters` resizes.
  * @internal
  */
-export function resizeNearestNeighborGradViaSegmentSum(images: tf.Tensor4D, dy: tf.Tensor4D, attrs: Attrs): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [, oldH, oldW] = images.shape;
-    const [, newH, newW] = dy.shape;
-    const align = Boolean(attrs.alignCorners);
-    const half = Boolean(attrs.halfPixelCenters);
-    const rows = tf.tensor1d(nearestSourceIndices(oldH, newH, align, half), 'int32');
-    const cols = tf.tensor1d(nearestSourceIndices(oldW, newW, align, half), 'int32');
-    const byRow = tf.unsortedSegmentSum(tf.transpose(dy, [1, 0, 2, 3]), rows, oldH); // [oldH, B, newW, C]
-    const byCol = tf.unsortedSegmentSum(tf.transpose(byRow, [2, 0, 1, 3]), cols, oldW); // [oldW, oldH, B, C]
-    return tf.transpose(byCol, [2, 1, 0, 3]) as tf.Tensor4D;
-  });
+export function resizeNearestNeighborGradViaMatMul(images: tf.Tensor4D, dy: tf.Tensor4D, attrs: Attrs): tf.Tensor4D {
+  return resizeGradViaMatMul(images, dy, attrs, nearestWeights);
+}
+
+/**
+ * ResizeBilinearGrad as two products with the interpolation matrices. tfjs-backend-cpu's own
+ * kernel throws for non-square images; both backends' kernels ignore `halfPixelCenters`.
+ * @internal
+ */
+export function resizeBilinearGradViaMatMul(images: tf.Tensor4D, dy: tf.Tensor4D, attrs: Attrs): tf.Tensor4D {
+  return resizeGradViaMatMul(images, dy, attrs, bilinearWeights);
 }
 
 /**
@@ -263,12 +311,21 @@ const REPLACEMENTS: readonly Replacement[] = [
   },
   {
     kernelName: 'ResizeNearestNeighborGrad',
-    backends: ['cpu'],
-    description: 'nearest-neighbour resize gradient as two segment sums (the cpu kernel is wrong for batch > 1)',
+    backends: ['cpu', 'wasm'],
+    description:
+      'nearest-neighbour resize gradient as two products with 0/1 selection matrices (the cpu kernel is wrong for batch > 1; the wasm one for some halfPixelCenters resizes)',
     make: () =>
       asKernel(({ inputs, attrs = {} }) =>
-        resizeNearestNeighborGradViaSegmentSum(inputs.images as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs),
+        resizeNearestNeighborGradViaMatMul(inputs.images as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs),
       ),
+  },
+  {
+    kernelName: 'ResizeBilinearGrad',
+    backends: ['cpu', 'wasm'],
+    description:
+      'bilinear resize gradient as two products with the interpolation matrices (the cpu kernel throws for non-square images; both ignore halfPixelCenters)',
+    make: () =>
+      asKernel(({ inputs, attrs = {} }) => resizeBilinearGradViaMatMul(inputs.images as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs)),
   },
 ];
 
@@ -294,7 +351,10 @@ const key = (kernel: string, backend: string): string => `${kernel}@${backend}`;
  * - `Conv2DBackpropInput` on wasm: zero-insertion + stride-1 conv2d when the filter's
  *   output-side channel count is ≥ {@link WASM_CONV_TRANSPOSE_MIN_CHANNELS}, the native kernel otherwise;
  * - `DepthwiseConv2dNativeBackpropInput` / `…BackpropFilter` on wasm (missing there; dilation 1 only);
- * - `ResizeNearestNeighborGrad` on cpu (its own is wrong for batch > 1), as two segment sums.
+ * - `ResizeNearestNeighborGrad` on cpu and wasm (cpu's is wrong for batch > 1, wasm's for some
+ *   `halfPixelCenters` resizes), as two products with selection matrices;
+ * - `ResizeBilinearGrad` on cpu and wasm (cpu's throws for non-square images; both ignore
+ *   `halfPixelCenters`), as two products with the interpolation matrices.
  *
  * Only backends that are registered with tfjs when it is called are touched; call it again
  * after registering another backend. Idempotent. Results match the native kernels up to float
