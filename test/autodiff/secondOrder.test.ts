@@ -90,7 +90,6 @@ const d2 = (f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): tf.Tensor =>
   tf.grad((y: tf.Tensor) => tf.sum(tf.grad((z: tf.Tensor) => tf.sum(f(z)))(y)))(x);
 
 const POINTS = [-1.7, -0.9, -0.3, 0.4, 1.1, 2.3];
-const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU_SCALEALPHA = 1.7580993408473768599402175208123;
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
