@@ -6,6 +6,8 @@
  * @module smoothgan
  */
 export * from './autodiff/index.js';
+export * from './objectives/index.js';
+export * from './regularizers/index.js';
 export * from './losses/index.js';
 export * from './divergences/index.js';
 export * from './metrics/index.js';

@@ -2,7 +2,7 @@
  * The sum of objective terms, with named parts for logging.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fail, failWith } from '../_internal/errors.js';
+import { failWith } from '../_internal/errors.js';
 import { checkContext, checkTerm, partNamesOf } from './_checks.js';
 import type { ObjectiveContext, Term, TermValue } from './types.js';
 
@@ -45,7 +45,7 @@ function disposeValues(values: readonly TermValue[]): void {
  */
 export function combine(...terms: Term[]): CombinedTerm {
   const fn = 'combine';
-  if (terms.length === 0) fail(fn, 'terms', 'one or more terms', 'none');
+  if (terms.length === 0) failWith(fn, 'terms must be one or more terms, but got none.');
   terms.forEach((t, i) => checkTerm(fn, `terms[${i}]`, t));
   const names: string[] = [];
   const owner = new Map<string, number>();

@@ -103,8 +103,8 @@ export async function rows(t: tf.Tensor): Promise<number[][]> {
 }
 
 /** The Wasserstein loss written out (the losses family is tested elsewhere). */
-export const wassersteinForTests: AdversarialLoss = Object.freeze({
-  kind: 'adversarial-loss' as const,
+export const wassersteinForTests: AdversarialLoss = Object.freeze<AdversarialLoss>({
+  kind: 'adversarial-loss',
   name: 'wasserstein',
   generatorNeedsReal: false,
   discriminator: ({ real, fake }) => tf.tidy(() => tf.sub(tf.mean(fake), tf.mean(real)) as tf.Scalar),
@@ -112,8 +112,8 @@ export const wassersteinForTests: AdversarialLoss = Object.freeze({
 });
 
 /** A relativistic-average-style loss whose generator side needs D(real). */
-export const relativisticForTests: AdversarialLoss = Object.freeze({
-  kind: 'adversarial-loss' as const,
+export const relativisticForTests: AdversarialLoss = Object.freeze<AdversarialLoss>({
+  kind: 'adversarial-loss',
   name: 'relativistic',
   generatorNeedsReal: true,
   discriminator: ({ real, fake }) => tf.tidy(() => tf.mean(tf.softplus(tf.neg(tf.sub(real, tf.mean(fake))))) as tf.Scalar),
