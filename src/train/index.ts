@@ -40,3 +40,16 @@ export { flattenStepEvent } from './flattenStepEvent.js';
 export { jsonLinesLogger, type JsonLinesLoggerOptions } from './jsonLinesLogger.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions, type StoppingMetric } from './earlyStopping.js';
 export { periodicCheckpoint, type PeriodicCheckpointOptions } from './periodicCheckpoint.js';
+export { datasetSampler, normalNoise, type DatasetSamplerOptions, type NormalNoiseOptions, type SampleArgs, type Sampler } from './samplers.js';
+export {
+  createGanTrainer,
+  ganPlayers,
+  type GanFunctionNetwork,
+  type GanNetwork,
+  type GanPlayers,
+  type GanPlayersOptions,
+  type GanSampleOptions,
+  type GanTrainer,
+  type GanTrainerOptions,
+  type LayersModelLike,
+} from './gan.js';

@@ -22,7 +22,7 @@ function quadTrainer(lr = 0.1, onNonFinite: 'throw' | 'skip' = 'throw') {
     variables: [x],
     optimizer: tf.train.sgd(lr),
     objective: () => {
-      const total = tf.mul(state.scale, tf.mul(0.5, tf.sum(tf.square(x))));
+      const total = tf.mul(state.scale, tf.mul(0.5, tf.sum(tf.square(x)))) as tf.Scalar;
       return { total, parts: { energy: total } };
     },
   });

@@ -69,7 +69,7 @@ export function tinyGame(o: GameOptions = {}): Game {
     if (p?.part === 'penalty') penalty = tf.mul(penalty, p.value);
     if (p?.part === 'gradient') {
       // Finite value, non-finite gradient: sqrt at 0 has an infinite derivative.
-      penalty = tf.add(penalty, tf.sqrt(tf.mul(0, tf.sum(d[0]!))));
+      penalty = tf.add(penalty, tf.sqrt(tf.mul(0, tf.sum(d[0]!)))) as tf.Scalar;
     }
     const total = tf.add(loss, penalty);
     return { total, parts: { loss, penalty } };

@@ -125,7 +125,7 @@ function quadratic(values: number[], transform?: GradientTransform, lr = 1) {
     optimizer: tf.train.sgd(lr),
     transform,
     objective: () => {
-      const total = tf.mul(scale, tf.mul(0.5, tf.sum(tf.square(x))));
+      const total = tf.mul(scale, tf.mul(0.5, tf.sum(tf.square(x)))) as tf.Scalar;
       return { total, parts: { quad: total } };
     },
   });
@@ -219,7 +219,7 @@ describe('projections', () => {
       projections: [clipWeights(0.01)],
       objective: () => {
         // Gradient [−1, 1, 0]: x ← [1.5, −1.05, 0.001], then clipped.
-        const total = tf.sum(tf.mul(tf.tensor([-1, 1, 0]), x));
+        const total = tf.sum(tf.mul(tf.tensor([-1, 1, 0]), x)) as tf.Scalar;
         return { total, parts: {} };
       },
     });

@@ -119,7 +119,7 @@ describe('createTrainer: one step equals a hand-written loop', () => {
       name: 'ns',
       evaluate(ctx: import('smoothgan/objectives').ObjectiveContext) {
         seen.push(ctx.step);
-        const total = tf.mean(tf.softplus(tf.neg(ctx.criticFake())));
+        const total = tf.mean(tf.softplus(tf.neg(ctx.criticFake()))) as tf.Scalar;
         return { total, parts: { ns: total } };
       },
     };
@@ -177,7 +177,7 @@ describe('step events', () => {
       variables: [x, y],
       optimizer: tf.train.sgd(0),
       objective: () => {
-        const total = tf.add(tf.mul(0.5, tf.sum(tf.square(x))), tf.mul(0.5, tf.sum(tf.square(y))));
+        const total = tf.add(tf.mul(0.5, tf.sum(tf.square(x))), tf.mul(0.5, tf.sum(tf.square(y)))) as tf.Scalar;
         return { total, parts: {} };
       },
     });
