@@ -23,6 +23,18 @@ export function normalizeRows(x: tf.Tensor2D, eps: number): tf.Tensor2D {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), eps));
 }
 
+/**
+ * Row-wise: keeps a row of `next` (rows of norm 1, or 0 where the kernel block is zero; shape
+ * [b, n]) and falls back to the row of `prev` where it collapsed, so that an all-zero kernel
+ * cannot trap the power iteration at u = 0. Written as a blend n·next + (1 − n)·prev with
+ * n = ‖next_row‖ ∈ [0, 1], renormalised: no comparison op, so it is safe on a gradient tape
+ * without the second-order patches.
+ */
+export function keepNonZeroRows(next: tf.Tensor2D, prev: tf.Tensor2D, eps: number): tf.Tensor2D {
+  const n = tf.minimum(tf.norm(next, 'euclidean', 1, true), 1);
+  return normalizeRows(tf.add(tf.mul(n, next), tf.mul(tf.sub(1, n), prev)) as tf.Tensor2D, eps);
+}
+
 /** Keeps `next` where every entry is finite, otherwise `prev` (no host read). */
 export function keepIfFinite<T extends tf.Tensor>(next: T, prev: T): T {
   const ok = tf.all(tf.isFinite(next));

@@ -4,7 +4,7 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { normalizeRows } from './_math.js';
+import { keepNonZeroRows, normalizeRows } from './_math.js';
 import {
   conv1dOperator,
   conv2dOperator,
@@ -35,7 +35,11 @@ export interface SpectralMap {
   readonly uShape: readonly number[];
   /** Shape of the right (input-side) vector v. */
   readonly vShape: readonly number[];
-  /** `iterations` power-iteration steps from u; returns new unit vectors (caller owns). */
+  /**
+   * `iterations` ≥ 0 power-iteration steps from u; returns new unit vectors (caller owns).
+   * With 0 steps: u normalised and v = Aᵀu/‖Aᵀu‖. A u block that would become zero (an
+   * all-zero kernel block) keeps its previous direction instead of collapsing for good.
+   */
   iterate(kernel: tf.Tensor, u: tf.Tensor, iterations: number, eps: number): { u: tf.Tensor; v: tf.Tensor };
   /** σ = uᵀ A(kernel) v, differentiable in the kernel (u, v are constants). */
   sigma(kernel: tf.Tensor, u: tf.Tensor, v: tf.Tensor): tf.Scalar;
@@ -81,12 +85,12 @@ export function reshapeMap(layout: KernelLayout, kernelShape: readonly number[])
       return tf.tidy(() => {
         const m = kernelMatrices(kernel, layout);
         let u = normalizeRows(tf.reshape(u0, [b, out]), eps);
-        let v = normalizeRows(mv(m, u), eps);
-        u = normalizeRows(mtv(m, v), eps);
-        for (let i = 1; i < iterations; i++) {
+        let v: tf.Tensor2D | undefined;
+        for (let i = 0; i < iterations; i++) {
           v = normalizeRows(mv(m, u), eps);
-          u = normalizeRows(mtv(m, v), eps);
+          u = keepNonZeroRows(normalizeRows(mtv(m, v), eps), u, eps);
         }
+        v ??= normalizeRows(mv(m, u), eps);
         return { u, v };
       });
     },

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../_internal/errors.js';
 import { checkFloatTensor, checkInteger, checkOptions, checkPositive } from '../_internal/validate.js';
-import { normalize, stopGradient } from './_math.js';
+import { keepNonZeroRows, normalize, stopGradient } from './_math.js';
 import { matrixOperator, type LinearOperator } from './linearOperators.js';
 
 /** Options of {@link powerIteration} and {@link operatorPowerIteration}. */
@@ -61,8 +61,9 @@ function checkIterationOptions(fn: string, options: PowerIterationOptions | unde
 }
 
 /**
- * The iteration itself on any linear map: repeat `iterations` times
- * { v ← Aᵀu / max(‖Aᵀu‖, eps); u ← A v / max(‖A v‖, eps) }, then σ = uᵀ A v.
+ * The iteration itself on any linear map (Miyato's order): `iterations` times
+ * { v ← Aᵀu/‖Aᵀu‖; u ← A v/‖A v‖ }. Norms are floored at eps; a u that would collapse to zero
+ * (A = 0) keeps its previous direction. With `iterations` = 0: u normalised, v = Aᵀu/‖Aᵀu‖.
  * @internal
  */
 export function iterateOperator(
@@ -72,13 +73,15 @@ export function iterateOperator(
   eps: number,
 ): { u: tf.Tensor; v: tf.Tensor } {
   return tf.tidy(() => {
-    let u = normalize(tf.reshape(u0, op.outputShape as number[]), eps);
-    let v = normalize(op.applyTranspose(u), eps);
-    u = normalize(op.apply(v), eps);
-    for (let i = 1; i < iterations; i++) {
+    const shape = op.outputShape as number[];
+    let u = normalize(tf.reshape(u0, shape), eps);
+    let v: tf.Tensor | undefined;
+    for (let i = 0; i < iterations; i++) {
       v = normalize(op.applyTranspose(u), eps);
-      u = normalize(op.apply(v), eps);
+      const next = normalize(op.apply(v), eps);
+      u = tf.reshape(keepNonZeroRows(tf.reshape(next, [1, -1]) as tf.Tensor2D, tf.reshape(u, [1, -1]) as tf.Tensor2D, eps), shape);
     }
+    v ??= normalize(op.applyTranspose(u), eps);
     return { u, v };
   });
 }

@@ -282,8 +282,11 @@ export class SpectralNormalization extends tfl.layers.Layer {
       this.layer.built = true;
     }
     const kernel = this.kernelVariable.read();
+    const isConv = this.layout !== 'dense' && this.layout !== 'embedding';
     this.spectralMap =
-      this.mode === 'operator' ? operatorMap(this.layout, kernel, this.geometry(shape)) : reshapeMap(this.layout, kernel.shape);
+      this.mode === 'operator' && isConv
+        ? operatorMap(this.layout, kernel, this.geometry(shape))
+        : { ...reshapeMap(this.layout, kernel.shape), mode: this.mode };
     const zeros = tfl.initializers.zeros();
     this.uVar = this.addWeight('sn_u', [...this.spectralMap.uShape], 'float32', zeros, undefined, false);
     this.vVar = this.addWeight('sn_v', [...this.spectralMap.vShape], 'float32', zeros, undefined, false);
@@ -293,7 +296,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
       const seed = this.seed ?? Math.floor(Math.random() * 2 ** 31);
       tf.tidy(() => {
         const start = tf.randomNormal([...map.uShape], 0, 1, 'float32', seed);
-        const { u, v } = map.iterate(kernel, start, Math.max(1, this.warmStartIterations), this.eps);
+        const { u, v } = map.iterate(kernel, start, this.warmStartIterations, this.eps);
         this.uVar!.write(u);
         this.vVar!.write(v);
       });
