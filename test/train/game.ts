@@ -71,7 +71,7 @@ export function tinyGame(o: GameOptions = {}): Game {
       // Finite value, non-finite gradient: sqrt at 0 has an infinite derivative.
       penalty = tf.add(penalty, tf.sqrt(tf.mul(0, tf.sum(d[0]!)))) as tf.Scalar;
     }
-    const total = tf.add(loss, penalty);
+    const total = tf.add(loss, penalty) as tf.Scalar;
     return { total, parts: { loss, penalty } };
   };
   const generatorObjective = (info: UpdateInfo): TermValue => {
