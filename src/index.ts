@@ -11,3 +11,4 @@ export * from './regularizers/index.js';
 export * from './losses/index.js';
 export * from './divergences/index.js';
 export * from './metrics/index.js';
+export * from './train/index.js';
