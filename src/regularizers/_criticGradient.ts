@@ -12,10 +12,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail, failWith } from '../_internal/errors.js';
 import { withTapeCleanup } from '../_internal/tape.js';
+import { SECOND_ORDER_PATCHES } from '../autodiff/secondOrder.js';
 import type { CriticFn } from '../objectives/types.js';
 
 interface TapeNode {
+  kernelName: string;
   outputs: tf.Tensor[];
+  saved?: tf.Tensor[];
 }
 interface EngineState {
   activeTape: TapeNode[] | null;
@@ -39,6 +42,36 @@ export function isOnActiveTape(t: tf.Tensor): boolean {
   }
   return false;
 }
+
+/** Kernels whose gradient smoothgan registers as a clear error (second order unsupported). */
+const UNSUPPORTED = new Set(SECOND_ORDER_PATCHES.filter((p) => p.reason === 'unsupported').map((p) => p.kernelName));
+
+/**
+ * After the input gradient was taken inside a recording gradient: if it ran a kernel that
+ * cannot be differentiated again (MaxPoolGrad), fail now, naming it, instead of in the
+ * enclosing backward pass. When the enclosing gradient is the outermost one, its saved
+ * tensors are disposed first, since the throw aborts it (tfjs would leak them).
+ */
+function failOnUnsupported(fn: string, tapeStart: number): void {
+  const s = engineState();
+  if (s.gradientDepth === 0 || s.activeTape === null) return;
+  const bad = s.activeTape.slice(tapeStart).find((n) => UNSUPPORTED.has(n.kernelName));
+  if (!bad) return;
+  if (s.gradientDepth === 1) {
+    for (const node of s.activeTape) {
+      for (const t of node.saved ?? []) t.dispose();
+      node.saved = [];
+    }
+  }
+  const op = bad.kernelName.replace(/Grad$/, '');
+  failWith(
+    fn,
+    `second-order gradients through ${op.charAt(0).toLowerCase()}${op.slice(1)} (kernel ${bad.kernelName}) are not supported, ` +
+      'and a gradient penalty differentiates the critic twice. Replace it in the critic with a strided conv2d or avgPool',
+  );
+}
+
+const tapeLength = (): number => engineState().activeTape?.length ?? 0;
 
 const NO_PATH = 'Cannot compute gradient of y=f(x)';
 
@@ -71,14 +104,17 @@ export interface CriticAtPoints {
  * Call inside `tf.tidy` (the results are intermediates of the caller).
  */
 export function criticAtPoints(fn: string, critic: CriticFn, x: tf.Tensor, memoised?: tf.Tensor): CriticAtPoints {
+  const tapeStart = tapeLength();
   if (memoised !== undefined && isOnActiveTape(memoised)) {
     checkOutputs(fn, memoised, x);
+    let gradients: tf.Tensor;
     try {
-      const gradients = tf.grad(() => memoised)(x);
-      return { outputs: memoised, gradients };
+      gradients = tf.grad(() => memoised)(x);
     } catch (e) {
       rethrow(fn, e);
     }
+    failOnUnsupported(fn, tapeStart);
+    return { outputs: memoised, gradients };
   }
   let result: { value: tf.Tensor; grad: tf.Tensor };
   try {
@@ -92,5 +128,6 @@ export function criticAtPoints(fn: string, critic: CriticFn, x: tf.Tensor, memoi
   } catch (e) {
     rethrow(fn, e);
   }
+  failOnUnsupported(fn, tapeStart);
   return { outputs: result.value, gradients: result.grad };
 }
