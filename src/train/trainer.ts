@@ -62,6 +62,10 @@ interface PlayerRuntime {
  * player and the part of the objective, and the player's weights, optimizer slots and state
  * variables are exactly as before the update; with `'skip'` the update is skipped the same way.
  *
+ * If an update throws, the round stops there: updates of earlier players in that round stay
+ * applied, the step count does not advance, and the seed stream is rewound to that update, so
+ * a retry (e.g. after `load`) replays it.
+ *
  * Reproducibility: each update receives `info.seed`, drawn from one generator seeded by `seed`;
  * with the same seed, initial weights and backend, the run is the same, and a checkpoint
  * resumes it exactly.
