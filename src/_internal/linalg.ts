@@ -20,6 +20,25 @@ export interface SymmetricEigen {
  * non-finite input or if the QL iteration fails to converge (100 iterations per eigenvalue).
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
+  const { d, rows } = decompose(a, n, true);
+  // Sort ascending; `rows[i]` is the eigenvector of d[i].
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i]! - d[j]!);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    values[dst] = d[src]!;
+    const v = rows![src]!;
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k]!;
+  });
+  return { values, vectors };
+}
+
+/** Eigenvalues only (ascending) of a symmetric matrix: O(n³) reduction, then O(n²) QL. */
+export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  return decompose(a, n, false).d.sort();
+}
+
+function decompose(a: Float64Array, n: number, wantVectors: boolean): { d: Float64Array; rows?: Float64Array[] } {
   if (a.length !== n * n) throw new Error(`symmetricEigen: expected ${n * n} entries, got ${a.length}.`);
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i]!)) throw new Error('symmetricEigen: the matrix has a non-finite entry.');
@@ -27,22 +46,24 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   const V: Float64Array[] = Array.from({ length: n }, (_, i) => a.slice(i * n, (i + 1) * n));
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n === 0) return { values: d, vectors: new Float64Array(0) };
-  tred2(V, d, e, n);
+  if (n === 0) return { d, rows: [] };
+  tred2(V, d, e, n, wantVectors);
+  if (!wantVectors) {
+    tql2(null, d, e, n);
+    return { d };
+  }
+  // tred2 worked on the transpose: V's rows are the columns of the orthogonal factor, which QL
+  // rotates in pairs (contiguous rows here).
   tql2(V, d, e, n);
-  // Sort ascending.
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i]! - d[j]!);
-  const values = new Float64Array(n);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => {
-    values[dst] = d[src]!;
-    for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k]![src]!;
-  });
-  return { values, vectors };
+  return { d, rows: V };
 }
 
-function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[n - 1]![j]!;
+/**
+ * Householder reduction to tridiagonal form (JAMA's tred2) on the transpose T = Vᵀ, so that the
+ * O(n³) loops run along contiguous rows; on return the rows of T are the columns of V.
+ */
+function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number, accumulate: boolean): void {
+  for (let j = 0; j < n; j++) d[j] = V[j]![n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -50,9 +71,9 @@ function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): 
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = V[i - 1]![j]!;
-        V[i]![j] = 0;
+        d[j] = V[j]![i - 1]!;
         V[j]![i] = 0;
+        V[i]![j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -68,11 +89,11 @@ function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): 
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        V[j]![i] = f;
+        V[i]![j] = f;
         g = e[j]! + V[j]![j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k]![j]! * d[k]!;
-          e[k]! += V[k]![j]! * f;
+          g += V[j]![k]! * d[k]!;
+          e[k]! += V[j]![k]! * f;
         }
         e[j] = g;
       }
@@ -86,36 +107,43 @@ function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): 
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) V[k]![j]! -= f * e[k]! + g * d[k]!;
-        d[j] = V[i - 1]![j]!;
-        V[i]![j] = 0;
+        for (let k = j; k <= i - 1; k++) V[j]![k]! -= f * e[k]! + g * d[k]!;
+        d[j] = V[j]![i - 1]!;
+        V[j]![i] = 0;
       }
     }
     d[i] = h;
   }
+  if (!accumulate) {
+    // The tridiagonal's diagonal is left on V's diagonal; e already holds the off-diagonal.
+    for (let i = 0; i < n; i++) d[i] = V[i]![i]!;
+    e[0] = 0;
+    return;
+  }
   for (let i = 0; i < n - 1; i++) {
-    V[n - 1]![i] = V[i]![i]!;
+    V[i]![n - 1] = V[i]![i]!;
     V[i]![i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k]![i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = V[i + 1]![k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k]![i + 1]! * V[k]![j]!;
-        for (let k = 0; k <= i; k++) V[k]![j]! -= g * d[k]!;
+        for (let k = 0; k <= i; k++) g += V[i + 1]![k]! * V[j]![k]!;
+        for (let k = 0; k <= i; k++) V[j]![k]! -= g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) V[k]![i + 1] = 0;
+    for (let k = 0; k <= i; k++) V[i + 1]![k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[n - 1]![j]!;
-    V[n - 1]![j] = 0;
+    d[j] = V[j]![n - 1]!;
+    V[j]![n - 1] = 0;
   }
   V[n - 1]![n - 1] = 1;
   e[0] = 0;
 }
 
-function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on the tridiagonal (d, e); `W` (eigenvectors as rows), when given, is rotated along. */
+function tql2(W: Float64Array[] | null, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -161,11 +189,14 @@ function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): v
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          for (let k = 0; k < n; k++) {
-            const row = V[k]!;
-            h = row[i + 1]!;
-            row[i + 1] = s * row[i]! + c * h;
-            row[i] = c * row[i]! - s * h;
+          if (W) {
+            const wi = W[i]!;
+            const wi1 = W[i + 1]!;
+            for (let k = 0; k < n; k++) {
+              h = wi1[k]!;
+              wi1[k] = s * wi[k]! + c * h;
+              wi[k] = c * wi[k]! - s * h;
+            }
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
@@ -228,10 +259,19 @@ export function traceSqrtProduct(a: Float64Array, b: Float64Array, n: number): n
       m[c * n + r] = v;
     }
   }
-  const { values } = symmetricEigen(m, n);
-  // Eigenvalues within rounding of 0 (|λ| ≤ n·ε·λ_max) count as 0: √ would amplify their noise
-  // (a rank-deficient covariance otherwise adds ~√(ε·λ_max) per null direction).
-  const tol = n * 2 ** -52 * Math.max(0, ...values.map(Math.abs));
+  return traceSqrtPsd(m, n);
+}
+
+/**
+ * tr(M^{1/2}) = Σ √λ_i for a symmetric PSD matrix M. Eigenvalues within rounding of 0
+ * (λ ≤ n·ε·max|λ|) count as 0: √ would amplify their noise (a rank-deficient matrix otherwise
+ * adds ~√(ε·λ_max) per null direction).
+ */
+export function traceSqrtPsd(m: Float64Array, n: number): number {
+  const values = symmetricEigenvalues(m, n);
+  let top = 0;
+  for (const v of values) top = Math.max(top, Math.abs(v));
+  const tol = n * 2 ** -52 * top;
   let t = 0;
   for (const v of values) if (v > tol) t += Math.sqrt(v);
   return t;

@@ -57,6 +57,18 @@ describe('frechetDistance', () => {
     expect(Math.abs(got - expected)).toBeLessThan((n > d ? 1e-10 : 1e-6) * Math.max(1, expected));
   });
 
+  it.each([
+    [6, 9, 20],
+    [12, 7, 12],
+  ])('n₁ = %i, n₂ = %i ≤ d = %i: the sample-space path equals the covariance path', async (n1, n2, d) => {
+    const x = rows(seededNormal(n1 * d, 3 * d), n1, d);
+    const y = rows(seededNormal(n2 * d, 3 * d + 1, 0.7), n2, d).map((r) => r.map((v, j) => v + 0.1 * j));
+    const fromSamples = await frechetDistance(x, y);
+    const fromStatistics = await frechetDistance(await featureStatistics(x), await featureStatistics(y));
+    expect(Math.abs(fromSamples - fromStatistics)).toBeLessThan(1e-6 * fromStatistics);
+    expect(Math.abs(fromSamples - referenceFid(referenceStats(x), referenceStats(y)))).toBeLessThan(1e-6 * fromStatistics);
+  });
+
   it('2×2 non-commuting covariances: tr √(C₁C₂) = √(tr(C₁C₂) + 2√(det C₁·det C₂))', async () => {
     const c1 = [
       [2, 0.7],

@@ -3,7 +3,7 @@
  * of test/helpers/float64.ts and exact identities.
  */
 import { describe, expect, it } from 'vitest';
-import { matMul64, sqrtPsd, symmetricEigen, traceSqrtProduct } from '../../src/_internal/linalg';
+import { matMul64, sqrtPsd, symmetricEigen, symmetricEigenvalues, traceSqrtProduct } from '../../src/_internal/linalg';
 import { symmetricEigen as jacobi } from '../helpers/float64';
 import { seededNormal } from '../helpers/tensors';
 
@@ -72,5 +72,14 @@ describe('sqrtPsd and traceSqrtProduct', () => {
     const det = (m: Float64Array) => m[0]! * m[3]! - m[1]! * m[2]!;
     const expected = Math.sqrt(ab[0]! + ab[3]! + 2 * Math.sqrt(det(a) * det(b)));
     expect(Math.abs(traceSqrtProduct(a, b, 2) - expected)).toBeLessThan(1e-14);
+  });
+});
+
+describe('symmetricEigenvalues', () => {
+  it.each([1, 3, 40])('n = %i: equals the values of symmetricEigen', (n) => {
+    const a = randomSymmetric(n, 200 + n);
+    const full = symmetricEigen(a, n).values;
+    const only = symmetricEigenvalues(a, n);
+    full.forEach((v, i) => expect(Math.abs(only[i]! - v)).toBeLessThan(1e-12 * maxAbs(a) * n));
   });
 });
