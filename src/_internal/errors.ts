@@ -5,6 +5,8 @@
  * @internal
  */
 
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
+
 /** Formats a value for an error message: shapes as `[2,3]`, strings quoted. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -15,9 +17,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') {
     const v = value as { shape?: unknown; dtype?: unknown; constructor?: { name?: string } };
     if (Array.isArray(v.shape) && typeof v.dtype === 'string') {
-      return `a ${v.dtype} tensor of shape [${(v.shape as number[]).join(',')}]`;
+      return `${article(v.dtype)} tensor of shape [${(v.shape as number[]).join(',')}]`;
     }
-    return v.constructor?.name ? `a ${v.constructor.name}` : 'an object';
+    const name = v.constructor?.name;
+    return name && name !== 'Object' ? article(name) : 'an object';
   }
   return String(value);
 }

@@ -309,7 +309,7 @@ describe('mmd2 gradients, leaks and errors', () => {
       "Error in mmd2: y must be of shape [6,3] like x (estimator 'linear' pairs rows), but got a float32 tensor of shape [5,3].",
     );
     expect(() => mmd2(tf.zeros([2, 3], 'int32') as tf.Tensor2D, y() as tf.Tensor2D, { kernel })).toThrow(
-      'Error in mmd2: x must be a float32 tensor, but got a int32 tensor of shape [2,3].',
+      'Error in mmd2: x must be a float32 tensor, but got an int32 tensor of shape [2,3].',
     );
   });
 });

@@ -200,7 +200,7 @@ describe.each(Object.entries(CASES))('AdversarialLoss contract: %s', (_label, c)
     expect(() => call('generator', { real })).toThrow(/^Error in \w+\.generator: outputs\.fake must be a float32 tensor/);
     expect(() => call('discriminator', { real, fake: randn([B, 2], 17) })).toThrow(/^Error in \w+\.discriminator: outputs\.fake must be/);
     expect(() => call('discriminator', { real: tf.ones([B, 1], 'int32'), fake })).toThrow(
-      /outputs\.real must be a float32 tensor, but got a int32 tensor of shape \[6,1\]\./,
+      /outputs\.real must be a float32 tensor, but got an int32 tensor of shape \[6,1\]\./,
     );
     expect(() => call('generator', { real, fake: tf.zeros([0, 1]) })).toThrow(/outputs\.fake must be a tensor with at least one example/);
     expect(() => (loss.discriminator as (a: unknown, b: unknown) => unknown)(real, fake)).toThrow(

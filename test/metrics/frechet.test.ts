@@ -149,6 +149,6 @@ describe('frechetDistance', () => {
     await expect(frechetDistance([[1, 2], [3, 4]], [[1, 2, 3], [3, 4, 5]])).rejects.toThrow('Error in frechetDistance: b must have feature size 2 like a, but got 3.');
     await expect(frechetDistance([[1, 2], [3, NaN]], [[1, 2], [3, 4]])).rejects.toThrow('Error in frechetDistance: a must contain only finite values, but entry [1,1] is NaN.');
     await expect(frechetDistance([[1], [2]], [[1], [3]], { eps: -1 })).rejects.toThrow('Error in frechetDistance: options.eps must be a non-negative number, but got -1.');
-    await expect(frechetDistance(tf.zeros([3, 2], 'int32'), [[1, 2], [3, 4]])).rejects.toThrow('Error in frechetDistance: a must be a float32 tensor, but got a int32 tensor of shape [3,2].');
+    await expect(frechetDistance(tf.zeros([3, 2], 'int32'), [[1, 2], [3, 4]])).rejects.toThrow('Error in frechetDistance: a must be a float32 tensor, but got an int32 tensor of shape [3,2].');
   });
 });

@@ -79,7 +79,7 @@ describe('lossTerm', () => {
     expect(calls.sort()).toEqual(['fake', 'real']);
   });
   it.each([
-    [() => lossTerm({} as never, 'discriminator'), "Error in lossTerm: loss must be an AdversarialLoss (kind 'adversarial-loss', from smoothgan/losses), but got a Object."],
+    [() => lossTerm({} as never, 'discriminator'), "Error in lossTerm: loss must be an AdversarialLoss (kind 'adversarial-loss', from smoothgan/losses), but got an object."],
     [() => lossTerm(wassersteinForTests, 'critic' as never), "Error in lossTerm: side must be one of 'discriminator', 'generator', but got 'critic'."],
     [() => lossTerm(wassersteinForTests, 'generator', { name: '' }), "Error in lossTerm: options.name must be a non-empty string, but got ''."],
   ])('%#: rejects bad arguments', (make, message) => {
@@ -166,7 +166,7 @@ describe('combine', () => {
   });
   it('rejects no terms and non-terms', () => {
     expect(() => combine()).toThrow("Error in combine: terms must be one or more terms, but got none.");
-    expect(() => combine(constant('a', 1), {} as never)).toThrow("Error in combine: terms[1] must be a Term (an object with kind 'term', a name and evaluate()), but got a Object.");
+    expect(() => combine(constant('a', 1), {} as never)).toThrow("Error in combine: terms[1] must be a Term (an object with kind 'term', a name and evaluate()), but got an object.");
   });
   it('disposes the values of earlier terms when a later one throws', async () => {
     const boom: Term = { kind: 'term', name: 'boom', evaluate: () => { throw new Error('boom'); } };

@@ -140,7 +140,7 @@ describe.each(TERMS)('%s', (_label, make, fn) => {
   it('rejects a bad context with the standard error', () => {
     const term = make(env);
     expect(() => term.evaluate({ critic: env.net.critic } as never)).toThrow(
-      `Error in ${fn}.evaluate: context must be an ObjectiveContext (build one with createObjectiveContext), but got a Object.`,
+      `Error in ${fn}.evaluate: context must be an ObjectiveContext (build one with createObjectiveContext), but got an object.`,
     );
     expect(() => term.evaluate(undefined as never)).toThrow(`Error in ${fn}.evaluate: context must be an ObjectiveContext`);
   });
