@@ -20,7 +20,11 @@ export interface Tolerance {
   readonly vsCpu: number;
   /** Against float64 references (torch fixtures, closed forms written in the tests). */
   readonly vsFloat64: number;
-  /** Losses after a few optimiser steps, against the same steps on cpu (errors compound). */
+  /**
+   * Losses, σ and samples after a few optimiser steps, against the same steps on cpu (errors
+   * compound). Adam runs with ε = 1e-3 there: with ε = 1e-7 its first steps turn gradient
+   * entries that are 1e-9 on one backend and exactly 0 on the other into ±lr updates.
+   */
   readonly afterSteps: number;
   /**
    * Absolute error of sin and cos on [−π, π]. GPU shaders are only required to reach 2⁻¹¹
@@ -31,13 +35,14 @@ export interface Tolerance {
 }
 
 /**
- * Tolerances per backend. Measured worst cases (docs/backends.md): webgl ≤ 2e-6 of scale
- * against cpu, webgpu ≤ 1e-6; second-order fixtures ≤ 3e-6 on both.
+ * Tolerances per backend. Measured worst cases (docs/backends.md): ≤ 5.4e-6 of scale against
+ * cpu (an unbiased MMD², a difference of kernel means), ≤ 1.3e-6 elsewhere; ≤ 7.8e-7 against
+ * the float64 fixtures; ≤ 4e-7 after 5 GAN rounds.
  */
 export const TOLERANCE: Readonly<Record<GpuBackend | 'cpu', Tolerance>> = {
   cpu: { vsCpu: 0, vsFloat64: 1e-5, afterSteps: 0, sinCos: 1e-6 },
-  webgl: { vsCpu: 2e-5, vsFloat64: 2e-5, afterSteps: 1e-3, sinCos: 2 ** -11 },
-  webgpu: { vsCpu: 2e-5, vsFloat64: 2e-5, afterSteps: 1e-3, sinCos: 2 ** -11 },
+  webgl: { vsCpu: 2e-5, vsFloat64: 2e-5, afterSteps: 1e-4, sinCos: 2 ** -11 },
+  webgpu: { vsCpu: 2e-5, vsFloat64: 2e-5, afterSteps: 1e-4, sinCos: 2 ** -11 },
 };
 
 /**
