@@ -88,8 +88,8 @@ describe.each(FULL)('trainer memory on %s', (backend) => {
       const points = tf.randomNormal([64, 2], 0, 1, 'float32', 3);
       const optimizers = { critic: tf.train.adam(1e-2), generator: tf.train.adam(1e-2) };
       const gan = createGanTrainer({
-        generator: { apply: (z) => tf.matMul(z, g), variables: [g] },
-        critic: { apply: (x) => tf.tanh(tf.matMul(x, w)), variables: [w] },
+        generator: { apply: (z: tf.Tensor) => tf.matMul(z, g), variables: [g] },
+        critic: { apply: (x: tf.Tensor) => tf.tanh(tf.matMul(x, w)), variables: [w] },
         loss: nonSaturatingLoss(),
         criticTerms: [r1Penalty()],
         realData: datasetSampler(points),
