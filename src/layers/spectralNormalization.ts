@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fail, failWith } from '../_internal/errors.js';
 import { checkInteger, checkOneOf, checkPositive } from '../_internal/validate.js';
-import { keepIfFinite, pair } from './_math.js';
-import { operatorMap, reshapeMap, type ConvGeometry, type SpectralMap, type SpectralNormMode } from './_spectralMaps.js';
-import type { ConvPadding } from './linearOperators.js';
+import { layerConvGeometry } from './_layerGeometry.js';
+import { keepIfFinite } from './_math.js';
+import { operatorMap, reshapeMap, type SpectralMap, type SpectralNormMode } from './_spectralMaps.js';
 import type { KernelLayout } from './reshapedKernel.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
@@ -251,30 +251,6 @@ export class SpectralNormalization extends tfl.layers.Layer {
     return innerProps(this.layer)[this.weightProperty] as tfl.LayerVariable;
   }
 
-  private geometry(inputShape: Shape): ConvGeometry {
-    const p = innerProps(this.layer);
-    const channelsFirst = p.dataFormat === 'channelsFirst';
-    const dims = inputShape.slice(1);
-    const perExample = channelsFirst ? [...dims.slice(1), dims[0]!] : dims;
-    if (perExample.some((d) => d == null)) {
-      failWith(
-        'SpectralNormalization',
-        `mode 'operator' needs a fixed input size, but layer '${this.name}' got input shape ` +
-          `[${inputShape.map((d) => (d == null ? 'null' : d)).join(',')}]. Give the model a full inputShape, or use mode 'reshape'`,
-      );
-    }
-    const padding = p.padding as string;
-    if (padding !== 'valid' && padding !== 'same') {
-      failWith('SpectralNormalization', `mode 'operator' supports padding 'valid' and 'same', but got '${padding}'`);
-    }
-    const rank = this.layout === 'conv1d' ? 1 : 2;
-    const strides = pair(p.strides as number[] | number, 1).slice(0, rank);
-    // DepthwiseConv2D and Conv2DTranspose in tfjs-layers 4.22 ignore dilationRate.
-    const usesDilation = this.layout === 'conv2d' || this.layout === 'conv1d';
-    const dilations = usesDilation ? pair(p.dilationRate as number[] | number, 1).slice(0, rank) : [1, 1].slice(0, rank);
-    return { inputShape: perExample as number[], strides, padding: padding as ConvPadding, dilations };
-  }
-
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     if (!this.layer.built) {
@@ -285,7 +261,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
     const isConv = this.layout !== 'dense' && this.layout !== 'embedding';
     this.spectralMap =
       this.mode === 'operator' && isConv
-        ? operatorMap(this.layout, kernel, this.geometry(shape))
+        ? operatorMap(this.layout, kernel, layerConvGeometry('SpectralNormalization', this.name, this.layer, this.layout, shape))
         : { ...reshapeMap(this.layout, kernel.shape), mode: this.mode };
     const zeros = tfl.initializers.zeros();
     this.uVar = this.addWeight('sn_u', [...this.spectralMap.uShape], 'float32', zeros, undefined, false);

@@ -98,7 +98,7 @@ describe('findSpectralNorms / updateSpectralNorms', () => {
 
   it('reject what is not a model or a layer', () => {
     expect(() => updateSpectralNorms({} as tfl.LayersModel)).toThrow(
-      'Error in updateSpectralNorms: target must be a tfjs-layers model, a layer, or an array of them, but got a Object.',
+      'Error in updateSpectralNorms: target must be a tfjs-layers model, a layer, or an array of them, but got an object.',
     );
     expect(() => findSpectralNorms([tf.ones([1]) as unknown as tfl.LayersModel])).toThrow(
       'Error in findSpectralNorms: target[0] must be a tfjs-layers model, a layer, or an array of them, but got a float32 tensor of shape [1].',
