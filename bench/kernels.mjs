@@ -10,7 +10,8 @@
  *    on wasm without the faster transposed conv, and on cpu with the filter replacement. Stock cpu
  *    (about 73 s per step) is skipped.
  *
- * Prints a markdown table of medians and ratios. Usage: `npx tsup && node bench/kernels.mjs [--quick]`.
+ * Prints a markdown table of medians and ratios. Usage:
+ * `npx tsup && node bench/kernels.mjs [--quick] [--write docs/capability.md]`.
  * Timings depend on the machine and its load; the ratios are the point.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -181,8 +182,8 @@ registerTrainingKernels();
 const ourConvTranspose = { ...tf.getKernel('Conv2DBackpropInput', 'wasm') };
 
 for (const [i, c] of FILTER_CASES.entries()) {
-  const wasm = await timeKernel('wasm', filterKernel, c, { reps: quick ? 3 : 9 });
-  const cpu = await timeKernel('cpu', filterKernel, c, { reps: quick ? 2 : 5 });
+  const wasm = await timeKernel('wasm', filterKernel, c, { reps: quick ? 3 : 15 });
+  const cpu = await timeKernel('cpu', filterKernel, c, { reps: quick ? 2 : 7 });
   rows.push([`Conv2DBackpropFilter, ${c.label}, batch ${c.x[0]}`, 'wasm replacement vs cpu native', fmt(wasm), fmt(nativeFilterCpu[i]), `${(nativeFilterCpu[i] / wasm).toFixed(1)}×`]);
   rows.push(['', 'wasm replacement vs cpu replacement', fmt(wasm), fmt(cpu), `${(cpu / wasm).toFixed(1)}×`]);
   rows.push(['', 'cpu replacement vs cpu native', fmt(cpu), fmt(nativeFilterCpu[i]), `${(nativeFilterCpu[i] / cpu).toFixed(1)}×`]);
@@ -197,7 +198,7 @@ for (const c of INPUT_CASES) {
       { activate: () => setKernel(ourConvTranspose), run: k.run },
       { activate: () => setKernel(nativeConvTranspose), run: k.run },
     ],
-    { reps: quick ? 3 : 9 },
+    { reps: quick ? 3 : 21 },
   );
   k.dispose();
   rows.push([`Conv2DBackpropInput, ${c.label}, batch ${c.dy[0]}`, `wasm replacement (${path}) vs wasm native`, fmt(ours), fmt(native), `${(native / ours).toFixed(2)}×`]);
@@ -209,7 +210,7 @@ const [wasmAll, wasmFilterOnly] = await alternate(
     { activate: () => setKernel(ourConvTranspose), run: m.run },
     { activate: () => setKernel(nativeConvTranspose), run: m.run },
   ],
-  { reps: quick ? 3 : 7, warmup: 1 },
+  { reps: quick ? 3 : 9, warmup: 1 },
 );
 m.dispose();
 setKernel(ourConvTranspose);
@@ -218,8 +219,25 @@ rows.push(['DCGAN-28 D+G step, batch 64, Adam', 'wasm, all kernels vs cpu + filt
 rows.push(['', 'wasm, all kernels vs wasm, filter kernel only', fmt(wasmAll), fmt(wasmFilterOnly), `${(wasmFilterOnly / wasmAll).toFixed(2)}×`]);
 rows.push(['', 'stock cpu (about 73 s per step): skipped', '', '', '']);
 
-console.log(`\nsmoothgan training kernels, tfjs ${tf.version_core}, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${load.toFixed(1)}\n`);
-console.log('| measurement | comparison | smoothgan | reference | speed-up |');
-console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\n(medians; wasm variants measured in alternation; total bench time ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+const text = [
+  `smoothgan training kernels, tfjs ${tf.version_core}, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${load.toFixed(1)} at the start`,
+  '',
+  '| measurement | comparison | smoothgan | reference | speed-up |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+  '',
+  `Medians; the wasm variants were measured in alternation; total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+].join('\n');
+const wi = process.argv.indexOf('--write');
+if (wi >= 0) {
+  // Replace the text between the bench-kernels markers of a markdown file (docs/capability.md).
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const file = process.argv[wi + 1];
+  const doc = readFileSync(file, 'utf8');
+  const [start, end] = ['<!-- bench-kernels:start -->', '<!-- bench-kernels:end -->'];
+  const a = doc.indexOf(start);
+  const z = doc.indexOf(end);
+  if (a < 0 || z < a) throw new Error(`bench/kernels: ${file} has no ${start} … ${end} markers`);
+  writeFileSync(file, `${doc.slice(0, a + start.length)}\n${text}\n${doc.slice(z)}`);
+}
+console.log(`\n${text}`);

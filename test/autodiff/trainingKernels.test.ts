@@ -45,7 +45,7 @@ const CONV_TABLE: [number, number, number, number, [number, number], number | [n
 ];
 
 function convCases(): KernelCase[] {
-  return CONV_TABLE.flatMap(([b, h, w, ci, [kh, kw], strides, pad, co]) => {
+  return CONV_TABLE.flatMap(([b, h, w, ci, [kh, kw], strides, pad, co]): KernelCase[] => {
     const info = tf.backend_util.computeConv2DInfo([b, h, w, ci], [kh, kw, ci, co], strides, 1, pad);
     const dy = [b, info.outHeight, info.outWidth, co];
     const label = `x [${b},${h},${w},${ci}] filter ${kh}×${kw}→${co} stride ${strides} pad ${pad}`;
@@ -66,7 +66,7 @@ const DEPTHWISE_TABLE: [number, number, number, number, number, number, number, 
 ];
 
 function depthwiseCases(): KernelCase[] {
-  return DEPTHWISE_TABLE.flatMap(([b, h, w, c, k, m, s, pad]) => {
+  return DEPTHWISE_TABLE.flatMap(([b, h, w, c, k, m, s, pad]): KernelCase[] => {
     const info = tf.backend_util.computeConv2DInfo([b, h, w, c], [k, k, c, m], s, 1, pad, undefined, true);
     const dy = [b, info.outHeight, info.outWidth, c * m];
     const label = `x [${b},${h},${w},${c}] depthwise ${k}×${k}×${m} stride ${s} pad ${pad}`;
