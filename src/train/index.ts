@@ -53,3 +53,4 @@ export {
   type GanTrainerOptions,
   type LayersModelLike,
 } from './gan.js';
+export { smoothGan, type SmoothGan, type SmoothGanOptions } from './smoothGan.js';
