@@ -6,10 +6,11 @@
  * leakyReLU 0.2, dense 6272→1, on 28×28×1 inputs. A discriminator step is: build the
  * context, evaluate the objective (non-saturating loss + penalty) inside tf.variableGrads,
  * apply Adam. The fake batch is precomputed (no generator forward). All variants run
- * interleaved in one process, round after round with a rotating order, and each is reported
- * as median(step time) / median(plain step time) from the same run.
+ * in one process as pairs (a plain step and a penalised step back to back, alternating
+ * order, variants rotating between rounds); each is reported as the median and interquartile
+ * range of its per-pair ratio, so drifts of the machine's load cancel.
  *
- * Usage: npx tsup && node bench/penalties.mjs [--backend wasm|cpu] [--batch 64] [--rounds 9]
+ * Usage: npx tsup && node bench/penalties.mjs [--backend wasm|cpu] [--batch 64] [--rounds 11]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients in Node
@@ -35,7 +36,7 @@ const arg = (name, fallback) => {
 };
 const backend = arg('backend', 'wasm');
 const batch = Number(arg('batch', 64));
-const rounds = Number(arg('rounds', 9));
+const rounds = Number(arg('rounds', 11));
 
 tf.env().set('PROD', true);
 await tf.setBackend(backend);
@@ -90,28 +91,46 @@ async function dStep(objective) {
   step++;
 }
 
-const names = Object.keys(variants);
-for (const n of names) await dStep(variants[n]); // warm-up (kernels, Adam slots)
-const times = Object.fromEntries(names.map((n) => [n, []]));
+const names = Object.keys(variants).filter((n) => n !== 'plain');
+for (const n of ['plain', ...names]) await dStep(variants[n]); // warm-up (kernels, Adam slots)
+// Each sample is a pair: a plain step and a penalised step back to back (order alternating),
+// so slow drifts of the machine's load cancel in the ratio.
+const ratios = Object.fromEntries(names.map((n) => [n, []]));
+const plainTimes = [];
+const timed = async (objective) => {
+  const t0 = performance.now();
+  await dStep(objective);
+  return performance.now() - t0;
+};
 const tensorsBefore = tf.memory().numTensors;
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < names.length; k++) {
     const n = names[(k + r) % names.length];
-    const t0 = performance.now();
-    await dStep(variants[n]);
-    times[n].push(performance.now() - t0);
+    let tp;
+    let tv;
+    if ((r + k) % 2 === 0) {
+      tp = await timed(variants.plain);
+      tv = await timed(variants[n]);
+    } else {
+      tv = await timed(variants[n]);
+      tp = await timed(variants.plain);
+    }
+    plainTimes.push(tp);
+    ratios[n].push(tv / tp);
   }
 }
 const leaked = tf.memory().numTensors - tensorsBefore;
-const median = (a) => {
+const quantile = (a, q) => {
   const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
 };
-const base = median(times.plain);
-console.log(`penalty cost on a DCGAN-like critic (28×28×1, batch ${batch}), backend ${tf.getBackend()}, ${rounds} interleaved rounds`);
-console.log(`${'variant'.padEnd(32)} ${'median ms'.padStart(10)} ${'× plain'.padStart(8)}`);
+console.log(`penalty cost on a DCGAN-like critic (28×28×1, batch ${batch}), backend ${tf.getBackend()}, ${rounds} rounds of paired steps`);
+console.log(`plain D step: median ${quantile(plainTimes, 0.5).toFixed(1)} ms over ${plainTimes.length} steps`);
+console.log(`${'variant'.padEnd(32)} ${'× plain (median)'.padStart(17)} ${'IQR'.padStart(13)}`);
 for (const n of names) {
-  const m = median(times[n]);
-  console.log(`${n.padEnd(32)} ${m.toFixed(1).padStart(10)} ${(m / base).toFixed(2).padStart(8)}`);
+  const q = (p) => quantile(ratios[n], p).toFixed(2);
+  console.log(`${n.padEnd(32)} ${q(0.5).padStart(17)} ${`${q(0.25)}–${q(0.75)}`.padStart(13)}`);
 }
 console.log(`tensor growth over the timed steps: ${leaked}`);
