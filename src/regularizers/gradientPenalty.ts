@@ -34,7 +34,11 @@ export interface GradientPenaltyOptions {
   readonly samples?: PenaltySamples;
   /** Penalise only norms above the centre: max(0, ‖∇f‖ − c)² (WGAN-LP). @defaultValue false */
   readonly oneSided?: boolean;
-  /** Added inside the square root, ‖∇f‖ = sqrt(Σ g² + ε), so the norm is differentiable at 0 (TF-GAN's 1e-10). Unused when `centre` is 0. @defaultValue 1e-10 */
+  /**
+   * Added inside the square root, ‖∇f‖ = sqrt(Σ g² + ε), so the norm is differentiable at 0
+   * (TF-GAN's 1e-10; with 0, a point where ∇f = 0 gives NaN gradients). Unused when `centre`
+   * is 0. @defaultValue 1e-10
+   */
   readonly epsilon?: number;
   /**
    * Weight of an order-0 term valueWeight·E_ρ[f(x)²] at the same points (the value part of
