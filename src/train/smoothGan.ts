@@ -5,10 +5,11 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fail, failWith } from '../_internal/errors.js';
-import { checkOptions, checkPositive } from '../_internal/validate.js';
+import { checkInteger, checkOptions, checkPositive } from '../_internal/validate.js';
 import { smoothnessCertificate, type SmoothnessCertificate } from '../bounds/certificate.js';
 import { smoothnessUpperBound, type NetworkBound, type NetworkBoundOptions } from '../bounds/upperBounds.js';
 import { SPECTRAL_NORM_LAYERS } from '../layers/spectralNormalization.js';
+import { updateSpectralNorms } from '../layers/spectralNormUpdates.js';
 import type { AdversarialLoss } from '../losses/types.js';
 import { combine } from '../objectives/combine.js';
 import { lossTerm } from '../objectives/lossTerm.js';
@@ -41,6 +42,14 @@ export interface SmoothGanOptions {
   readonly tolerance?: number;
   /** `true`: throw when a condition fails; `false`: return the failures in `violations`. @defaultValue true */
   readonly strict?: boolean;
+  /**
+   * Spectral-norm warm-up: the critic's wrappers are advanced this many times
+   * (`updateSpectralNorms`) before the check. A wrapper's σ estimate approaches the true σ from
+   * below, so a freshly built critic normalises by a slightly small σ and its layers have norms a
+   * little above 1; warming up their u vectors (as PyTorch does at registration) makes the
+   * check, and the first training steps, see the converged normalisation. @defaultValue 30
+   */
+  readonly spectralNormWarmup?: number;
   /** Power-iteration settings of the bounds. @defaultValue the bounds' defaults */
   readonly boundOptions?: NetworkBoundOptions;
 }
@@ -133,6 +142,8 @@ export async function smoothGan(options: SmoothGanOptions): Promise<SmoothGan> {
   if (critic === null || typeof critic !== 'object' || !Array.isArray((critic as { layers?: unknown }).layers)) {
     fail(fn, 'options.critic', 'a built tfjs-layers model (the checks walk its layers)', critic);
   }
+  const warmup = o.spectralNormWarmup === undefined ? 30 : checkInteger(fn, 'options.spectralNormWarmup', o.spectralNormWarmup, 0);
+  for (let i = 0; i < warmup; i++) if (updateSpectralNorms(o.critic) === 0) break;
   const bound = await smoothnessUpperBound(o.critic, o.boundOptions);
 
   const violations: string[] = [];
