@@ -12,3 +12,5 @@ export * from './losses/index.js';
 export * from './divergences/index.js';
 export * from './metrics/index.js';
 export * from './train/index.js';
+export * from './layers/index.js';
+export * from './bounds/index.js';

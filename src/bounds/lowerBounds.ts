@@ -133,7 +133,8 @@ export async function lipschitzLowerBound(network: NetworkFunction, options: Lip
     for (let i = 0; i < steps; i++) {
       const next = withTapeCleanup(() =>
         tf.tidy(() => {
-          const d = tf.grad((z: tf.Tensor) => tf.sum(tf.square(tf.grad(h)(z))) as tf.Scalar)(x);
+          // + 0·Σz keeps z on the tape when ∇f does not depend on it (a linear network).
+          const d = tf.grad((z: tf.Tensor) => tf.add(tf.sum(tf.square(tf.grad(h)(z))), tf.mul(0, tf.sum(z))) as tf.Scalar)(x);
           const dn = tf.reshape(tf.maximum(perExampleNorms(d), 1e-30), [-1, ...new Array<number>(x.rank - 1).fill(1)]);
           return tf.add(x, tf.mul(scale, tf.div(d, dn)));
         }),
@@ -187,7 +188,7 @@ export async function smoothnessLowerBound(network: NetworkFunction, options: Sm
     for (let i = 0; i < iterations; i++) {
       const next = withTapeCleanup(() =>
         tf.tidy(() => {
-          const hv = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.grad(h)(z), v)) as tf.Scalar)(inputs);
+          const hv = tf.grad((z: tf.Tensor) => tf.add(tf.sum(tf.mul(tf.grad(h)(z), v)), tf.mul(0, tf.sum(z))) as tf.Scalar)(inputs);
           // Keep the previous direction where the Hessian-vector product vanishes (e.g. ReLU regions).
           const n = tf.reshape(perExampleNorms(hv), bshape);
           return tf.where(tf.broadcastTo(tf.greater(n, 0), hv.shape), tf.div(hv, tf.maximum(n, 1e-30)), v);

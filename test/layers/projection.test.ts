@@ -11,6 +11,7 @@ beforeAll(() => {
   registerTrainingKernels();
 });
 
+const parts = (r: { weight: tf.Tensor; u: tf.Tensor; v: tf.Tensor; sigma: tf.Tensor }) => [r.weight, r.u, r.v, r.sigma];
 const sigma64 = async (w: tf.Tensor): Promise<number> => spectralNorm(lastAxisMatrix(await w.data(), w.shape));
 
 describe('projectSpectralNorm', () => {
@@ -22,7 +23,7 @@ describe('projectSpectralNorm', () => {
     const small = tf.mul(big, 0.5 / (await sigma64(big)));
     const r2 = projectSpectralNorm(small, { bound: 1, iterations: 100 });
     expect(await values(r2.weight)).toEqual(await values(small));
-    tf.dispose([big, small, r, r2]);
+    tf.dispose([big, small, ...parts(r), ...parts(r2)]);
   });
 
   it('warm-starts from u: repeated single steps converge', async () => {
@@ -46,7 +47,7 @@ describe('projectSpectralNorm', () => {
     // σ̂ ≤ σ from below, so σ(projected) = σ/σ̂ ≥ 1, and close to 1 after 200 steps.
     expect(spectralNorm(m)).toBeGreaterThan(1 - 1e-6);
     expect(spectralNorm(m)).toBeLessThan(1 + 2e-3);
-    tf.dispose([w, r]);
+    tf.dispose([w, ...parts(r)]);
   });
 
   it('property: σ(projected) ≤ c + tol', async () => {
@@ -60,7 +61,7 @@ describe('projectSpectralNorm', () => {
           const w = randn([rows, cols], seed, 2);
           const r = projectSpectralNorm(w, { bound, iterations: 80, seed });
           expect(spectralNorm(fromFlat(await r.weight.data(), rows, cols))).toBeLessThanOrEqual(bound * (1 + 1e-3));
-          tf.dispose([w, r]);
+          tf.dispose([w, ...parts(r)]);
         },
       ),
       { numRuns: 25 },
@@ -70,7 +71,7 @@ describe('projectSpectralNorm', () => {
   it('does not leak, and rejects bad arguments', async () => {
     const w = randn([3, 2], 1);
     const r = await expectNoLeak(() => projectSpectralNorm(w));
-    tf.dispose(r);
+    tf.dispose(parts(r));
     expect(() => projectSpectralNorm(tf.ones([2, 2, 2, 2, 2]))).toThrow(
       'Error in projectSpectralNorm: weight must be a tensor of rank 2, 3 or 4 (or give options.layout), but got a float32 tensor of shape [2,2,2,2,2].',
     );

@@ -167,7 +167,7 @@ describe.each(MODE_CASES)('SpectralNormalization on $label', (c) => {
   it('recovers after a perturbation of the kernel', async () => {
     const { sn } = build(c, c.mode, { warmStartIterations: 40 });
     const kv = kernelVar(sn);
-    const noise = randn(kv.shape, 99, 3);
+    const noise = randn(kv.shape as number[], 99, 3);
     kv.write(tf.add(kv.read(), noise));
     const before = await trueSigmaOfNormalized(c, sn, c.mode);
     expect(Math.abs(before - 1)).toBeGreaterThan(0.02);
@@ -181,7 +181,7 @@ describe.each(MODE_CASES)('SpectralNormalization on $label', (c) => {
     const u0 = await values(sn.u!.read());
     const v0 = await values(sn.v!.read());
     const x = c.input(1);
-    tf.dispose([model.apply(x, { training: true }), model.apply(x, { training: true }), model.apply(x), model.predict(x)]);
+    tf.dispose([model.apply(x, { training: true }), model.apply(x, { training: true }), model.apply(x), model.predict(x)] as tf.Tensor[]);
     if (c.name !== 'Embedding') {
       const g = tf.grad((xx: tf.Tensor) => tf.sum(model.apply(xx, { training: true }) as tf.Tensor))(x);
       g.dispose();
@@ -241,8 +241,9 @@ describe.each(MODE_CASES)('SpectralNormalization on $label', (c) => {
     const outShape = (model.predict(x) as tf.Tensor).shape;
     const r = randn(outShape, 4);
     const loss = () => tf.sum(tf.mul(r, model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
-    const { grads, value } = tf.variableGrads(loss, [kv.read()]);
-    const g = await values(grads[kv.read().name]!);
+    const kvar = kv.read() as tf.Variable;
+    const { grads, value } = tf.variableGrads(loss, [kvar]);
+    const g = await values(grads[kvar.name]!);
     tf.dispose([grads, value]);
     const raw = tf.clone(kv.read());
     const wNorm = norm(await values(raw));
@@ -319,7 +320,7 @@ describe.each(MODE_CASES)('SpectralNormalization on $label', (c) => {
   it('does not leak (call, advance, sigma, normalizedKernel, readSigma)', async () => {
     const { sn, model } = build(c, c.mode);
     const x = c.input(8);
-    tf.dispose(model.apply(x, { training: true }));
+    tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
     await expectNoLeak(() => model.apply(x, { training: true }));
     await expectNoLeak(() => sn.advance());
     await expectNoLeak(() => sn.sigma());
@@ -362,9 +363,9 @@ describe('SpectralNormalization semantics', () => {
     tfl.sequential({ layers: [twin] });
     kernelVar(twin).write(kernelVar(sn).read());
     const x = tf.ones([1, 4]);
-    tf.dispose([model.apply(x), model.predict(x), model.apply(x, { training: false })]);
+    tf.dispose([model.apply(x), model.predict(x), model.apply(x, { training: false })] as tf.Tensor[]);
     expect(await values(sn.u!.read())).toEqual(await values(twin.u!.read()));
-    tf.dispose(model.apply(x, { training: true }));
+    tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
     twin.advance();
     expect(await values(sn.u!.read())).toEqual(await values(twin.u!.read()));
     x.dispose();
@@ -408,8 +409,9 @@ describe('SpectralNormalization semantics', () => {
       return tf.sum(tf.square(g)) as tf.Scalar;
     };
     const kv = model.trainableWeights[0]!;
-    const { grads, value } = tf.variableGrads(gp, [kv.read()]);
-    const g = await values(grads[kv.read().name]!);
+    const kvar = kv.read() as tf.Variable;
+    const { grads, value } = tf.variableGrads(gp, [kvar]);
+    const g = await values(grads[kvar.name]!);
     tf.dispose([grads, value]);
     const d = seededNormal(g.length, 9);
     const analytic = g.reduce((s, gi, i) => s + gi * d[i]!, 0);
