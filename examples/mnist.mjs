@@ -10,7 +10,8 @@
  *   samples-<step>.png   8×8 generated digits from a fixed noise batch at a few points of training
  *   real.png             8×8 real digits, for comparison
  *   losses.png           critic and generator loss, R1 term
- *   metrics.json         settings, per-step losses, step time, σ of each SN layer, and a
+ *   metrics.json         settings, per-step losses, step time, σ of each SN layer, upper bounds
+ *                        of the trained critic's Lipschitz and smoothness constants, and a
  *                        Fréchet distance on 7×7 average-pooled pixels (NOT the Inception FID)
  *
  * Run: npm run build && node examples/mnist.mjs [--steps 400] [--batch 64] [--backend wasm|cpu]
@@ -24,11 +25,12 @@ import { nonSaturatingLoss, hingeLoss } from 'smoothgan/losses';
 import { r1Penalty } from 'smoothgan/regularizers';
 import { createGanTrainer, datasetSampler, normalNoise } from 'smoothgan/train';
 import { frechetDistance } from 'smoothgan/metrics';
+import { smoothnessUpperBound } from 'smoothgan/bounds';
 import { progressBar } from 'smoothgan/node';
 
 const USAGE = `node examples/mnist.mjs [--steps N] [--batch B] [--gamma γ] [--loss ns|hinge]
   [--activation elu|softplus|leakyRelu] [--lrD 2e-4] [--lrG 2e-4] [--seed S] [--backend wasm|cpu]
-  [--out DIR] [--evalSamples N]`;
+  [--out DIR] [--evalSamples N] [--snapshots K] [--batchNorm true|false] [--bounds true|false]`;
 const flags = parseFlags(
   process.argv.slice(2),
   {
@@ -45,6 +47,8 @@ const flags = parseFlags(
     out: 'out/mnist',
     evalSamples: 1000,
     snapshots: 4,
+    batchNorm: true,
+    bounds: true,
   },
   USAGE,
 );
@@ -83,12 +87,19 @@ const trainData = tf.tensor4d(trainFlat, [train.length, 28, 28, 1]);
 // Critic: every linear map spectrally normalised (σ = 1 per layer), smooth activations, so the
 // critic's logit is 1-Lipschitz (up to the reshaped-kernel caveat for convolutions, see
 // docs/spectral-norm.md) and its smoothness is bounded by s·(number of activation layers).
+// Batch norm in the generator (DCGAN's choice) speeds up the first few hundred steps; its moving
+// statistics are the generator's state variables (checkpointed, used by gan.sample).
+const bn = () => (flags.batchNorm ? [tfl.layers.batchNormalization()] : []);
 const generator = tfl.sequential({
   name: 'generator',
   layers: [
-    tfl.layers.dense({ units: 7 * 7 * 64, inputShape: [flags.latent], activation: 'relu' }),
+    tfl.layers.dense({ units: 7 * 7 * 64, inputShape: [flags.latent], useBias: !flags.batchNorm }),
+    ...bn(),
+    tfl.layers.reLU(),
     tfl.layers.reshape({ targetShape: [7, 7, 64] }),
-    tfl.layers.conv2dTranspose({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu' }),
+    tfl.layers.conv2dTranspose({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', useBias: !flags.batchNorm }),
+    ...bn(),
+    tfl.layers.reLU(),
     tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }),
   ],
 });
@@ -205,6 +216,20 @@ const done = result.step;
 const wallSeconds = (performance.now() - t0) / 1000;
 const fdAtEnd = await fdNow();
 
+// Conditions (I) and (II) measured on the trained critic: upper bounds composed from the true
+// operator norms of its layers (smoothgan/bounds). The wrappers normalise the *reshaped* kernel
+// (SN-GAN's choice), so a conv layer's operator norm can exceed 1 (docs/spectral-norm.md).
+let criticBounds;
+if (flags.bounds) {
+  const b = await smoothnessUpperBound(critic);
+  criticBounds = {
+    description: 'Upper bounds of the trained critic (logit) with operator norms for convolutions; reshape-mode SN bounds each reshaped kernel, not the conv operator.',
+    lipschitzUpper: typeof b.lipschitz === 'number' ? sig(b.lipschitz) : b.lipschitz,
+    smoothnessUpper: typeof b.smoothness === 'number' ? sig(b.smoothness) : b.smoothness,
+    layerNorms: Object.fromEntries(b.layers.filter((l) => l.linearNorm !== undefined).map((l) => [l.name, sig(l.linearNorm)])),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Outputs.
 const ms = history.map((h) => h.ms).sort((a, b) => a - b);
@@ -229,6 +254,7 @@ const metrics = {
   medianStepMs: medianMs,
   finalLosses: { critic: last['critic/loss'], generator: last['generator/loss'], r1: last[r1Key] },
   spectralNormSigmas: Object.fromEntries(Object.entries(last).filter(([k]) => k.includes('/sigma/'))),
+  criticBounds: criticBounds ?? null,
   frechetPixels7x7: {
     description:
       'Fréchet distance between Gaussians fitted to 7×7 average-pooled pixels (49-d) of held-out real digits ' +
@@ -244,7 +270,9 @@ const metrics = {
 writeJson(join(out, 'metrics.json'), metrics);
 console.log(
   `mnist: ${done} steps in ${sig(wallSeconds, 3)} s on ${backend} (median ${medianMs} ms/step); ` +
-    `Fréchet(7×7 pixels): start ${sig(fdAtStart, 3)} → end ${sig(fdAtEnd, 3)} (real vs real ${sig(referenceFd, 3)}); wrote ${out}`,
+    `Fréchet(7×7 pixels): start ${sig(fdAtStart, 3)} → end ${sig(fdAtEnd, 3)} (real vs real ${sig(referenceFd, 3)})` +
+    (criticBounds ? `; critic Lipschitz ≤ ${criticBounds.lipschitzUpper}, smoothness ≤ ${criticBounds.smoothnessUpper}` : '') +
+    `; wrote ${out}`,
 );
 
 for (const t of [trainData, heldOutImages, heldOutFeatures, trainSubsetFeatures]) t.dispose();

@@ -23,7 +23,7 @@ const EXAMPLES = [
     name: 'mnist',
     script: 'examples/mnist.mjs',
     steps: 2,
-    args: ['--batch', '8', '--evalSamples', '64', '--snapshots', '1'],
+    args: ['--batch', '8', '--evalSamples', '64', '--snapshots', '1', '--bounds', 'false'],
     expects: ['metrics.json', 'real.png', 'samples-00000.png', 'samples-00002.png', 'losses.png'],
   },
   {
