@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LinearOperator } from '../layers/linearOperators.js';
+import { seededStandardNormal } from '../layers/_math.js';
 import { iterateOperator } from '../layers/powerIteration.js';
 
 /** Settings of the norm estimates, shared by the bound functions. */
@@ -29,7 +30,7 @@ type Operator = Pick<LinearOperator, 'apply' | 'applyTranspose' | 'outputShape'>
  * unit v, so the estimate approaches from below.
  */
 export async function estimateNorm(op: Operator, s: NormSettings): Promise<NormEstimate> {
-  let u = tf.randomNormal([...op.outputShape], 0, 1, 'float32', s.seed);
+  let u = seededStandardNormal(op.outputShape, s.seed);
   let prev = -1;
   let sigma = 0;
   let done = 0;

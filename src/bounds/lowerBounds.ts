@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { enableSecondOrderGradients } from '../autodiff/secondOrder.js';
 import { fail } from '../_internal/errors.js';
 import { withTapeCleanup } from '../_internal/tape.js';
+import { seededStandardNormal } from '../layers/_math.js';
 import { checkFloatTensor, checkInteger, checkOptions, checkPositive } from '../_internal/validate.js';
 
 /** A network: a tfjs-layers model (applied with `training: false`) or a function `[batch, ...] → [batch, ...]`. */
@@ -70,7 +71,7 @@ function scalarize(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, seed: number): 
   if (size === 1) return (z) => tf.sum(f(z)) as tf.Scalar;
   return (z) =>
     tf.tidy(() => {
-      const w = tf.randomNormal(perExample, 0, 1, 'float32', seed);
+      const w = seededStandardNormal(perExample, seed);
       const unit = tf.div(w, tf.norm(w));
       return tf.sum(tf.mul(f(z), unit)) as tf.Scalar;
     });
@@ -157,7 +158,8 @@ export async function lipschitzLowerBound(network: NetworkFunction, options: Lip
  * power iteration with Hessian-vector products (v ← ∇²f(x)·v/‖·‖, by double backprop), and the
  * difference quotient ‖∇f(x + r·v) − ∇f(x)‖/r is evaluated at a finite r. Each quotient is a
  * valid lower bound by definition (no limit is taken), also at kinks, so
- * `value` ≤ β(f) ≤ {@link smoothnessUpperBound}.
+ * `value` ≤ β(f) ≤ {@link smoothnessUpperBound}, up to the float32 rounding of the two
+ * gradients (about 1e-7·‖∇f‖/r: keep `radius` well above 1e-4).
  *
  * @param network - a tfjs-layers model or a function `[batch, ...] → [batch, ...]`.
  * @param options - samples and settings; see {@link SmoothnessLowerBoundOptions}.
@@ -183,7 +185,7 @@ export async function smoothnessLowerBound(network: NetworkFunction, options: Sm
   const r = (await meanNorm(inputs)) * radius;
   const bshape = [-1, ...new Array<number>(inputs.rank - 1).fill(1)];
   const unitRows = (t: tf.Tensor) => tf.div(t, tf.reshape(tf.maximum(perExampleNorms(t), 1e-30), bshape));
-  let v = tf.tidy(() => unitRows(tf.randomNormal(inputs.shape, 0, 1, 'float32', seed + 1)));
+  let v = tf.tidy(() => unitRows(seededStandardNormal(inputs.shape, seed + 1)));
   try {
     for (let i = 0; i < iterations; i++) {
       const next = withTapeCleanup(() =>

@@ -13,6 +13,15 @@ export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad(((x: tf.T
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as never) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * Standard-normal draw that honours every integer seed. tfjs treats a seed of 0 as "no seed"
+ * (it falls back to Math.random), so the seed is shifted by ½, which never gives 0 and keeps
+ * distinct integers distinct.
+ */
+export function seededStandardNormal(shape: readonly number[], seed: number): tf.Tensor {
+  return tf.randomNormal([...shape], 0, 1, 'float32', seed + 0.5);
+}
+
 /** x / max(‖x‖₂, eps) over all entries (torch's `F.normalize` with eps). */
 export function normalize(x: tf.Tensor, eps: number): tf.Tensor {
   return tf.div(x, tf.maximum(tf.norm(x), eps));

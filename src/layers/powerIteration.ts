@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../_internal/errors.js';
 import { checkFloatTensor, checkInteger, checkOptions, checkPositive } from '../_internal/validate.js';
-import { keepNonZeroRows, normalize, stopGradient } from './_math.js';
+import { keepNonZeroRows, normalize, seededStandardNormal, stopGradient } from './_math.js';
 import { matrixOperator, type LinearOperator } from './linearOperators.js';
 
 /** Options of {@link powerIteration} and {@link operatorPowerIteration}. */
@@ -88,7 +88,7 @@ export function iterateOperator(
 
 function runPowerIteration(op: LinearOperator, c: Checked): PowerIterationResult {
   return tf.tidy(() => {
-    const start = c.u ?? tf.randomNormal(op.outputShape as number[], 0, 1, 'float32', c.seed);
+    const start = c.u ?? seededStandardNormal(op.outputShape, c.seed);
     const it = iterateOperator(op, start, c.iterations, c.eps);
     const u = stopGradient(it.u);
     const v = stopGradient(it.v);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail, failWith } from '../_internal/errors.js';
 import { checkFloatTensor, checkInteger, checkOneOf, checkOptions, checkPositive } from '../_internal/validate.js';
-import { keepIfFinite, pair } from './_math.js';
+import { keepIfFinite, pair, seededStandardNormal } from './_math.js';
 import { operatorMap, reshapeMap, type ConvGeometry, type SpectralMap } from './_spectralMaps.js';
 import type { ConvPadding } from './linearOperators.js';
 import { checkKernel, checkLayout, type KernelLayout } from './reshapedKernel.js';
@@ -143,7 +143,7 @@ export function projectSpectralNorm(weight: tf.Tensor, options?: ProjectSpectral
     fail(fn, 'options.u', `a tensor with ${size} entries (shape [${map.uShape.join(',')}])`, o.u);
   }
   return tf.tidy(() => {
-    const start = o.u ?? tf.randomNormal([...map.uShape], 0, 1, 'float32', c.seed);
+    const start = o.u ?? seededStandardNormal(map.uShape, c.seed);
     const { u, v } = map.iterate(w, start, c.iterations, c.eps);
     const sigma = map.sigma(w, u, v);
     const projected = tf.div(w, tf.maximum(1, tf.div(sigma, c.bound)));
@@ -237,7 +237,7 @@ export function spectralNormProjection(
   });
   const state = items.map((it, i) =>
     tf.tidy(() => {
-      const start = tf.randomNormal([...it.map.uShape], 0, 1, 'float32', seed + i);
+      const start = seededStandardNormal(it.map.uShape, seed + i);
       const { u, v } = it.map.iterate(it.variable, start, Math.max(1, warm), eps);
       return { u: tf.variable(u, false), v: tf.variable(v, false) };
     }),

@@ -7,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { fail, failWith } from '../_internal/errors.js';
 import { checkInteger, checkOneOf, checkPositive } from '../_internal/validate.js';
 import { layerConvGeometry } from './_layerGeometry.js';
-import { keepIfFinite } from './_math.js';
+import { keepIfFinite, seededStandardNormal } from './_math.js';
 import { operatorMap, reshapeMap, type SpectralMap, type SpectralNormMode } from './_spectralMaps.js';
 import type { KernelLayout } from './reshapedKernel.js';
 
@@ -271,7 +271,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
       const map = this.spectralMap;
       const seed = this.seed ?? Math.floor(Math.random() * 2 ** 31);
       tf.tidy(() => {
-        const start = tf.randomNormal([...map.uShape], 0, 1, 'float32', seed);
+        const start = seededStandardNormal(map.uShape, seed);
         const { u, v } = map.iterate(kernel, start, this.warmStartIterations, this.eps);
         this.uVar!.write(u);
         this.vVar!.write(v);

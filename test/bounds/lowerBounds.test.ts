@@ -41,9 +41,10 @@ describe('empirical lower bounds on closed forms', () => {
     expect(lip.value).toBeLessThanOrEqual(a + 1e-5);
     expect(lip.value).toBeGreaterThan(0.9 * a);
     // At x* = atanh(1/√3)/a the quotient over a tiny radius is ≈ sup|f″| = a²·s_tanh.
-    const s = await smoothnessLowerBound(f, { inputs: tf.tensor2d([[Math.atanh(1 / Math.sqrt(3)) / a]]), radius: 1e-3 });
+    // (float32 gradients: the quotient carries a rounding error of about 1e-7·‖∇f‖/r.)
+    const s = await smoothnessLowerBound(f, { inputs: tf.tensor2d([[Math.atanh(1 / Math.sqrt(3)) / a]]) });
     const sup = a * a * ACTIVATION_CONSTANTS.tanh.smoothness;
-    expect(s.value).toBeLessThanOrEqual(sup);
+    expect(s.value).toBeLessThanOrEqual(sup * (1 + 1e-4));
     expect(s.value).toBeGreaterThan(0.99 * sup);
     x.dispose();
   });

@@ -62,11 +62,14 @@ describe('powerIteration (matrix)', () => {
     const n = 3;
     const a = randn([m, n], 11);
     const flat = Array.from(await a.data());
+    // Converge u first; inside the gradient one warm-started step (u, v are constants there).
+    const warm = powerIteration(a, { iterations: 300, seed: 1 });
     const g = tf.grad((x: tf.Tensor) => {
-      const r = powerIteration(x, { iterations: 300, seed: 1 });
+      const r = powerIteration(x, { u: warm.u });
       tf.dispose([r.u, r.v]);
       return r.sigma;
     })(a);
+    tf.dispose([warm.u, warm.v, warm.sigma]);
     const got = await values(g);
     const sigma = (f: number[]) => spectralNorm(fromFlat(f, m, n));
     for (let i = 0; i < flat.length; i++) {
@@ -340,6 +343,12 @@ describe('reshaped kernel vs operator norm', () => {
     await expectNoLeak(() => op.apply(x));
     const y = tf.ones([...op.outputShape]);
     await expectNoLeak(() => op.applyTranspose(y));
-    tf.dispose([k, x, y]);
+    await expectNoLeak(() => reshapedKernelMatrix(k, 'depthwiseConv2d'));
+    await expectNoLeak(() => reshapedKernelMatrix(k, 'conv2dTranspose'));
+    const m = tf.ones([2, 3]);
+    const mop = matrixOperator(m);
+    const v = tf.ones([3]);
+    await expectNoLeak(() => mop.apply(v));
+    tf.dispose([k, x, y, m, v]);
   });
 });

@@ -152,26 +152,35 @@ const mv = (a: Mat, x: number[]): number[] => matmul(a, x.map((v) => [v])).map((
 
 describe.each(MODE_CASES)('SpectralNormalization on $label', (c) => {
   it('σ of the normalised kernel → 1 (float64 SVD oracle), and → c with bound c', async () => {
+    // σ̂ approaches σ from below, monotonically: σ(W_SN) = σ/σ̂ ≥ 1 decreases towards 1.
     const { sn } = build(c, c.mode);
     const errors: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      if (i % 20 === 0) errors.push(Math.abs((await trueSigmaOfNormalized(c, sn, c.mode)) - 1));
+    for (let i = 0; i <= 60; i++) {
+      if (i % 20 === 0) errors.push((await trueSigmaOfNormalized(c, sn, c.mode)) - 1);
       updateSpectralNorms(sn);
     }
-    errors.push(Math.abs((await trueSigmaOfNormalized(c, sn, c.mode)) - 1));
-    expect(errors[errors.length - 1], `|σ(W_SN) − 1| every 20 updates: ${errors.join(', ')}`).toBeLessThan(1e-3);
-    const half = build(c, c.mode, { bound: 0.5, warmStartIterations: 75 }).sn;
+    const trace = `σ(W_SN) − 1 every 20 updates: ${errors.join(', ')}`;
+    errors.forEach((e, i) => {
+      expect(e, trace).toBeGreaterThan(-1e-5);
+      if (i > 0) expect(e, trace).toBeLessThanOrEqual(errors[i - 1]! + 1e-5);
+    });
+    expect(errors[errors.length - 1], trace).toBeLessThan(1e-2);
+    // Many steps in one update: converged (some conv operators have near-equal top singular values).
+    const many = build(c, c.mode, { powerIterations: 500 }).sn;
+    many.advance();
+    expect(Math.abs((await trueSigmaOfNormalized(c, many, c.mode)) - 1)).toBeLessThan(1e-3);
+    const half = build(c, c.mode, { bound: 0.5, warmStartIterations: 500 }).sn;
     expect(Math.abs((await trueSigmaOfNormalized(c, half, c.mode)) - 0.5)).toBeLessThan(1e-3);
   });
 
   it('recovers after a perturbation of the kernel', async () => {
-    const { sn } = build(c, c.mode, { warmStartIterations: 40 });
+    const { sn } = build(c, c.mode, { warmStartIterations: 40, powerIterations: 20 });
     const kv = kernelVar(sn);
     const noise = randn(kv.shape as number[], 99, 3);
     kv.write(tf.add(kv.read(), noise));
     const before = await trueSigmaOfNormalized(c, sn, c.mode);
     expect(Math.abs(before - 1)).toBeGreaterThan(0.02);
-    for (let i = 0; i < 60; i++) sn.advance();
+    for (let i = 0; i < 20; i++) sn.advance();
     expect(Math.abs((await trueSigmaOfNormalized(c, sn, c.mode)) - 1)).toBeLessThan(1e-3);
     noise.dispose();
   });
