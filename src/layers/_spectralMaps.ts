@@ -84,12 +84,15 @@ export function reshapeMap(layout: KernelLayout, kernelShape: readonly number[])
     iterate(kernel, u0, iterations, eps) {
       return tf.tidy(() => {
         const m = kernelMatrices(kernel, layout);
-        let u = normalizeRows(tf.reshape(u0, [b, out]), eps);
+        const start = normalizeRows(tf.reshape(u0, [b, out]), eps);
+        let u = start;
         let v: tf.Tensor2D | undefined;
         for (let i = 0; i < iterations; i++) {
           v = normalizeRows(mv(m, u), eps);
-          u = keepNonZeroRows(normalizeRows(mtv(m, v), eps), u, eps);
+          u = normalizeRows(mtv(m, v), eps);
         }
+        // A zero kernel block sends u to 0 for good: keep the start direction there instead.
+        if (iterations > 0) u = keepNonZeroRows(u, start, eps);
         v ??= normalizeRows(mv(m, u), eps);
         return { u, v };
       });

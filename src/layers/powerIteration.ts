@@ -74,12 +74,17 @@ export function iterateOperator(
 ): { u: tf.Tensor; v: tf.Tensor } {
   return tf.tidy(() => {
     const shape = op.outputShape as number[];
-    let u = normalize(tf.reshape(u0, shape), eps);
+    const start = normalize(tf.reshape(u0, shape), eps);
+    let u = start;
     let v: tf.Tensor | undefined;
     for (let i = 0; i < iterations; i++) {
       v = normalize(op.applyTranspose(u), eps);
-      const next = normalize(op.apply(v), eps);
-      u = tf.reshape(keepNonZeroRows(tf.reshape(next, [1, -1]) as tf.Tensor2D, tf.reshape(u, [1, -1]) as tf.Tensor2D, eps), shape);
+      u = normalize(op.apply(v), eps);
+    }
+    if (iterations > 0) {
+      // A = 0 sends u to 0 for good: keep the start direction instead.
+      const kept = keepNonZeroRows(tf.reshape(u, [1, -1]) as tf.Tensor2D, tf.reshape(start, [1, -1]) as tf.Tensor2D, eps);
+      u = tf.reshape(kept, shape);
     }
     v ??= normalize(op.applyTranspose(u), eps);
     return { u, v };
