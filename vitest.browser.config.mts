@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { families } from './tsup.config.ts';
 
 /**
- * The browser suite (`npm run test:browser`): test/browser/*.browser.ts in headless Chromium
- * (Debian's /usr/bin/chromium, or CHROME_PATH), on the webgl backend and, for a small subset,
- * webgpu, each compared with the cpu backend in the same page. The Node config stays separate.
+ * The browser suite (`npm run test:browser`): project 'browser' runs test/browser/*.browser.ts
+ * in headless Chromium (Debian's /usr/bin/chromium, or CHROME_PATH), on the webgl backend and,
+ * for a small subset, webgpu, each compared with the cpu backend in the same page; project
+ * 'demo' runs test/browser/*.e2e.ts in Node (the in-browser demo, driven by Playwright).
+ * The Node config (vitest.config.ts) stays separate.
  * Launch flags and pitfalls: docs/backends.md.
  */
 const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
@@ -48,21 +50,41 @@ export default defineConfig({
       smoothganBackends: (process.env.SMOOTHGAN_BROWSER_BACKENDS ?? 'webgl,webgpu').split(',').filter(Boolean),
       smoothganReport: Boolean(process.env.SMOOTHGAN_BROWSER_REPORT),
     },
-    include: ['test/browser/**/*.browser.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({
-        launchOptions: {
-          executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-          args: CHROME_ARGS,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.ts'],
+          sequence: { groupOrder: 0 },
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+                args: CHROME_ARGS,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
-      }),
-      instances: [{ browser: 'chromium' }],
-    },
+      },
+      {
+        // The demo's end-to-end test drives its own Vite server and Chromium from Node.
+        extends: true,
+        test: {
+          name: 'demo',
+          include: ['test/browser/**/*.e2e.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 1 },
+          testTimeout: 240_000,
+        },
+      },
+    ],
   },
 });
