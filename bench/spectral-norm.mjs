@@ -16,7 +16,8 @@
  *
  * All variants run in one process as pairs (plain step and variant step back to back,
  * alternating order, variants rotating between rounds); each is reported as the median (and
- * interquartile range) of its per-pair time ratio, so drifts of the machine's load cancel.
+ * interquartile range) of its per-pair time ratio, so drifts of the machine's load cancel. A last
+ * section profiles one step per variant (`tf.profile`): kernels launched and their summed time.
  *
  * Usage: npx tsup && node bench/spectral-norm.mjs [--backend wasm|cpu] [--batch 64] [--rounds 11]
  */
@@ -144,5 +145,17 @@ for (const o of others) {
   );
 }
 console.log(`tensor growth over the timed steps: ${tf.memory().numTensors - before}`);
+// Load-independent view: kernels launched per step (and their summed time, from tf.profile).
+const profile = async (v) => {
+  const info = await tf.profile(() => v.step());
+  return { kernels: info.kernels.length, ms: info.kernels.reduce((a, k) => a + (Number(k.kernelTimeMs) || 0), 0) };
+};
+const base = { [plain.name]: await profile(plain), [plainGp.name]: await profile(plainGp) };
+for (const [name, b] of Object.entries(base)) console.log(`  ${name.padEnd(20)} ${b.kernels} kernels/step`);
+for (const o of others) {
+  const p = await profile(o.v);
+  const b = base[o.base.name];
+  console.log(`  ${o.v.name.padEnd(20)} ${p.kernels} kernels/step (×${(p.kernels / b.kernels).toFixed(2)}), summed kernel time ×${(p.ms / b.ms).toFixed(3)}`);
+}
 const sigmas = await readSpectralNormSigmas(others[0].v.model);
 console.log(`σ estimates (SN reshape critic): ${sigmas.map((s) => s.sigma.toFixed(3)).join(', ')}`);

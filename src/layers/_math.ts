@@ -22,32 +22,38 @@ export function seededStandardNormal(shape: readonly number[], seed: number): tf
   return tf.randomNormal([...shape], 0, 1, 'float32', seed + 0.5);
 }
 
-/** x / max(‖x‖₂, eps) over all entries (torch's `F.normalize` with eps). */
+/** Floor of ‖x‖² in the normalisations: eps², kept above float32's smallest normal number. */
+const sqFloor = (eps: number): number => Math.max(eps * eps, 1e-36);
+
+/** x / max(‖x‖₂, eps) over all entries (torch's `F.normalize` with eps), as x·rsqrt(max(‖x‖², eps²)). */
 export function normalize(x: tf.Tensor, eps: number): tf.Tensor {
-  return tf.div(x, tf.maximum(tf.norm(x), eps));
+  return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x)), sqFloor(eps))));
 }
 
 /** Row-wise x / max(‖x_b‖₂, eps) for x of shape [b, n]. */
 export function normalizeRows(x: tf.Tensor2D, eps: number): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), eps));
+  return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), 1, true), sqFloor(eps))));
 }
 
 /**
  * Row-wise: keeps a row of `next` (rows of norm 1, or 0 where the kernel block is zero; shape
- * [b, n]) and falls back to the row of `prev` where it collapsed, so that an all-zero kernel
- * cannot trap the power iteration at u = 0. Written as a blend n·next + (1 − n)·prev with
- * n = ‖next_row‖ ∈ [0, 1], renormalised: no comparison op, so it is safe on a gradient tape
- * without the second-order patches.
+ * [b, n]) and falls back to the row of `prev` (a unit row) where it collapsed, so that an
+ * all-zero kernel cannot trap the power iteration at u = 0. Written as the blend
+ * n²·next + (1 − n²)·prev with n = ‖next_row‖ ∈ [0, 1] (n² is 1 up to rounding for a unit row):
+ * no comparison op, so it is safe on a gradient tape without the second-order patches.
  */
-export function keepNonZeroRows(next: tf.Tensor2D, prev: tf.Tensor2D, eps: number): tf.Tensor2D {
-  const n = tf.minimum(tf.norm(next, 'euclidean', 1, true), 1);
-  return normalizeRows(tf.add(tf.mul(n, next), tf.mul(tf.sub(1, n), prev)) as tf.Tensor2D, eps);
+export function keepNonZeroRows(next: tf.Tensor2D, prev: tf.Tensor2D): tf.Tensor2D {
+  const n2 = tf.minimum(tf.sum(tf.square(next), 1, true), 1);
+  return tf.add(tf.mul(n2, next), tf.mul(tf.sub(1, n2), prev)) as tf.Tensor2D;
 }
 
-/** Keeps `next` where every entry is finite, otherwise `prev` (no host read). */
-export function keepIfFinite<T extends tf.Tensor>(next: T, prev: T): T {
-  const ok = tf.all(tf.isFinite(next));
-  return tf.where(ok, next, prev) as T;
+/**
+ * Keeps the pair (u, v) where both are finite, otherwise the previous pair (no host read). Unit
+ * vectors cannot overflow, so one finiteness test of Σu + Σv decides.
+ */
+export function keepIfFinite(next: { u: tf.Tensor; v: tf.Tensor }, prev: { u: tf.Tensor; v: tf.Tensor }): { u: tf.Tensor; v: tf.Tensor } {
+  const ok = tf.isFinite(tf.add(tf.sum(next.u), tf.sum(next.v)));
+  return { u: tf.where(ok, next.u, prev.u), v: tf.where(ok, next.v, prev.v) };
 }
 
 /** Normalises a number-or-pair argument to a pair. */

@@ -62,29 +62,40 @@ function matrixShape(layout: KernelLayout, s: readonly number[]): [number, numbe
   }
 }
 
+/** Reshapes only when the shape differs (every tfjs op, even a no-op reshape, is a kernel launch). */
+function shaped(t: tf.Tensor, shape: number[]): tf.Tensor {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.reshape(t, shape);
+}
+
 /**
  * SN-GAN's estimator on the reshaped kernel. u: `[b, out]`, v: `[b, rest]` (b = 1 except for
  * depthwise kernels, whose reshaped matrix is block-diagonal over the b input channels; then
- * σ = max over blocks).
+ * σ = max over blocks). Written to launch few kernels: the forward pass runs it on every
+ * application of the layer.
  */
 export function reshapeMap(layout: KernelLayout, kernelShape: readonly number[]): SpectralMap {
   const [b, rest, out] = matrixShape(layout, kernelShape);
-  const mv = (m: tf.Tensor3D, u: tf.Tensor): tf.Tensor2D =>
+  // b = 1: the kernel as a [rest, out] matrix, no copy unless a transpose is needed.
+  const matrix2d = (kernel: tf.Tensor): tf.Tensor2D =>
+    (layout === 'conv2dTranspose' ? tf.reshape(tf.transpose(kernel, [0, 1, 3, 2]), [rest, out]) : shaped(kernel, [rest, out])) as tf.Tensor2D;
+  // M u (→ [b, rest]) and Mᵀ v (→ [b, out]) for u: [b, out], v: [b, rest].
+  const mv = (m: tf.Tensor, u: tf.Tensor): tf.Tensor2D =>
     b === 1
-      ? tf.matMul(tf.reshape(u, [1, out]), tf.reshape(m, [rest, out]), false, true)
-      : (tf.reshape(tf.matMul(m, tf.reshape(u, [b, out, 1])), [b, rest]) as tf.Tensor2D);
-  const mtv = (m: tf.Tensor3D, v: tf.Tensor): tf.Tensor2D =>
+      ? tf.matMul(shaped(u, [1, out]) as tf.Tensor2D, m as tf.Tensor2D, false, true)
+      : (tf.reshape(tf.matMul(m as tf.Tensor3D, tf.reshape(u, [b, out, 1]) as tf.Tensor3D), [b, rest]) as tf.Tensor2D);
+  const mtv = (m: tf.Tensor, v: tf.Tensor): tf.Tensor2D =>
     b === 1
-      ? tf.matMul(tf.reshape(v, [1, rest]), tf.reshape(m, [rest, out]))
-      : (tf.reshape(tf.matMul(m, tf.reshape(v, [b, rest, 1]), true, false), [b, out]) as tf.Tensor2D);
+      ? tf.matMul(shaped(v, [1, rest]) as tf.Tensor2D, m as tf.Tensor2D)
+      : (tf.reshape(tf.matMul(m as tf.Tensor3D, tf.reshape(v, [b, rest, 1]) as tf.Tensor3D, true, false), [b, out]) as tf.Tensor2D);
+  const matrices = (kernel: tf.Tensor): tf.Tensor => (b === 1 ? matrix2d(kernel) : kernelMatrices(kernel, layout));
   return {
     mode: 'reshape',
     uShape: [b, out],
     vShape: [b, rest],
     iterate(kernel, u0, iterations, eps) {
       return tf.tidy(() => {
-        const m = kernelMatrices(kernel, layout);
-        const start = normalizeRows(tf.reshape(u0, [b, out]), eps);
+        const m = matrices(kernel);
+        const start = normalizeRows(shaped(u0, [b, out]) as tf.Tensor2D, eps);
         let u = start;
         let v: tf.Tensor2D | undefined;
         for (let i = 0; i < iterations; i++) {
@@ -92,17 +103,17 @@ export function reshapeMap(layout: KernelLayout, kernelShape: readonly number[])
           u = normalizeRows(mtv(m, v), eps);
         }
         // A zero kernel block sends u to 0 for good: keep the start direction there instead.
-        if (iterations > 0) u = keepNonZeroRows(u, start, eps);
+        if (iterations > 0) u = keepNonZeroRows(u, start);
         v ??= normalizeRows(mv(m, u), eps);
         return { u, v };
       });
     },
     sigma(kernel, u, v) {
       return tf.tidy(() => {
-        const m = kernelMatrices(kernel, layout);
-        const perBlock = tf.sum(tf.mul(mtv(m, v), tf.reshape(u, [b, out])), 1);
-        return (b === 1 ? tf.reshape(perBlock, []) : tf.max(perBlock)) as tf.Scalar;
-      });
+        const m = matrices(kernel);
+        if (b === 1) return tf.sum(tf.mul(mtv(m, v), shaped(u, [1, out])));
+        return tf.max(tf.sum(tf.mul(mtv(m, v), shaped(u, [b, out])), 1));
+      }) as tf.Scalar;
     },
   };
 }

@@ -173,7 +173,7 @@ export function matrixOperator(matrix: tf.Tensor): LinearOperator {
  * ```ts
  * const box = tf.fill([3, 3, 1, 1], 1 / 9);
  * const op = conv2dOperator({ kernel: box, inputShape: [16, 16, 1], padding: 'same' });
- * operatorPowerIteration(op, { iterations: 100 }).sigma; // ≈ 0.99 (reshaped-kernel σ: 1/3)
+ * operatorPowerIteration(op, { iterations: 100 }).sigma; // ≈ 0.977 (reshaped-kernel σ: 1/3)
  * ```
  */
 export function conv2dOperator(options: Conv2dOperatorOptions): LinearOperator {

@@ -83,7 +83,7 @@ export function iterateOperator(
     }
     if (iterations > 0) {
       // A = 0 sends u to 0 for good: keep the start direction instead.
-      const kept = keepNonZeroRows(tf.reshape(u, [1, -1]) as tf.Tensor2D, tf.reshape(start, [1, -1]) as tf.Tensor2D, eps);
+      const kept = keepNonZeroRows(tf.reshape(u, [1, -1]) as tf.Tensor2D, tf.reshape(start, [1, -1]) as tf.Tensor2D);
       u = tf.reshape(kept, shape);
     }
     v ??= normalize(op.applyTranspose(u), eps);

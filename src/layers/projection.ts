@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail, failWith } from '../_internal/errors.js';
 import { checkFloatTensor, checkInteger, checkOneOf, checkOptions, checkPositive } from '../_internal/validate.js';
-import { keepIfFinite, pair, seededStandardNormal } from './_math.js';
+import { pair, seededStandardNormal } from './_math.js';
 import { operatorMap, reshapeMap, type ConvGeometry, type SpectralMap } from './_spectralMaps.js';
 import type { ConvPadding } from './linearOperators.js';
 import { checkKernel, checkLayout, type KernelLayout } from './reshapedKernel.js';
@@ -262,9 +262,9 @@ export function spectralNormProjection(
           const next = it.map.iterate(w, s.u, powerIterations, eps);
           const sigma = it.map.sigma(w, next.u, next.v);
           const projected = tf.div(w, tf.maximum(1, tf.div(sigma, bound)));
-          const ok = tf.logicalAnd(tf.all(tf.isFinite(projected)), tf.all(tf.isFinite(next.u)));
+          const ok = tf.logicalAnd(tf.all(tf.isFinite(projected)), tf.isFinite(tf.add(tf.sum(next.u), tf.sum(next.v))));
           w.assign(tf.where(ok, projected, w));
-          s.u.assign(keepIfFinite(tf.where(ok, next.u, s.u), s.u));
+          s.u.assign(tf.where(ok, next.u, s.u));
           s.v.assign(tf.where(ok, next.v, s.v));
         });
       });

@@ -19,7 +19,13 @@ import { checkFloatTensor, checkOneOf } from '../_internal/validate.js';
  */
 export type KernelLayout = 'dense' | 'embedding' | 'conv1d' | 'conv2d' | 'conv2dTranspose' | 'depthwiseConv2d';
 
-/** Every {@link KernelLayout}, for validation and docs. */
+/**
+ * Every {@link KernelLayout}, for validation and docs.
+ * @example
+ * ```ts
+ * KERNEL_LAYOUTS.includes('conv2dTranspose'); // true
+ * ```
+ */
 export const KERNEL_LAYOUTS: readonly KernelLayout[] = Object.freeze([
   'dense',
   'embedding',

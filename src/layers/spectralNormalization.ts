@@ -18,7 +18,15 @@ type Shape = tfl.Shape;
 /** How the bound c is applied: W·c/σ (σ_new = c) or W/max(1, σ/c) (σ_new ≤ c). */
 export type SpectralBoundMode = 'exact' | 'atMost';
 
-/** The layer classes {@link spectralNormalization} wraps, with their weight and its layout. */
+/**
+ * The layer classes {@link spectralNormalization} wraps, keyed by tfjs class name, with the
+ * property holding the normalised weight and its {@link KernelLayout}.
+ * @example
+ * ```ts
+ * SPECTRAL_NORM_LAYERS.Conv2DTranspose; // { weight: 'kernel', layout: 'conv2dTranspose' }
+ * Object.keys(SPECTRAL_NORM_LAYERS);    // ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'Conv2DTranspose', 'Embedding']
+ * ```
+ */
 export const SPECTRAL_NORM_LAYERS: Readonly<Record<string, { readonly weight: string; readonly layout: KernelLayout }>> =
   Object.freeze({
     Dense: Object.freeze({ weight: 'kernel', layout: 'dense' as const }),
@@ -147,8 +155,10 @@ function wrapperArgs(c: CheckedArgs): LayerArgs {
 
 /** W_SN from W and σ for the two bound modes. */
 function applyBound(w: tf.Tensor, sigma: tf.Scalar, bound: number, boundMode: SpectralBoundMode, eps: number): tf.Tensor {
+  // σ + eps rather than max(σ, eps): the same number for any σ ≫ eps, one kernel less, and a
+  // plain gradient (eps only matters for an all-zero kernel, where W·c/eps = 0).
   return boundMode === 'exact'
-    ? tf.mul(w, tf.div(bound, tf.maximum(sigma, eps)))
+    ? tf.mul(w, tf.div(bound, tf.add(sigma, eps)))
     : tf.div(w, tf.maximum(1, tf.div(sigma, bound)));
 }
 
@@ -306,10 +316,9 @@ export class SpectralNormalization extends tfl.layers.Layer {
     const { map, u, v } = this.requireBuilt('advance');
     tf.tidy(() => {
       const next = map.iterate(this.kernelVariable.read(), u.read(), this.powerIterations, this.eps);
-      const nu = keepIfFinite(next.u, u.read());
-      const nv = keepIfFinite(next.v, v.read());
-      u.write(nu);
-      v.write(nv);
+      const kept = keepIfFinite(next, { u: u.read(), v: v.read() });
+      u.write(kept.u);
+      v.write(kept.v);
     });
   }
 
