@@ -38,6 +38,9 @@ const common = {
   logLevel: 'warning',
   alias: { smoothgan: join(root, 'src') },
   absWorkingDir: root,
+  // package.json's "sideEffects" lists dist/register.* only: without this, esbuild drops the
+  // side-effect import of smoothgan/register resolved to src/register.ts.
+  ignoreAnnotations: true,
 };
 
 const results = { loadAverage: loadavg()[0], node: {}, browser: {}, browserInfo: {} };
@@ -51,6 +54,9 @@ if (nodeBackends.length > 0) {
       "import '@tensorflow/tfjs-backend-cpu';",
       "import '@tensorflow/tfjs-backend-wasm';",
       "import 'smoothgan/register';",
+      "import { enableSecondOrderGradients, registerTrainingKernels } from 'smoothgan/autodiff';",
+      'enableSecondOrderGradients();',
+      'registerTrainingKernels();',
       "export * from '../../../bench/_ganBench.mjs';",
     ].join('\n'),
   );
@@ -78,6 +84,9 @@ if (browserBackends.length > 0) {
       "import '@tensorflow/tfjs-backend-webgl';",
       "import '@tensorflow/tfjs-backend-webgpu';",
       "import 'smoothgan/register';",
+      "import { enableSecondOrderGradients, registerTrainingKernels } from 'smoothgan/autodiff';",
+      'enableSecondOrderGradients();',
+      'registerTrainingKernels();',
       "import * as bench from '../../../bench/_ganBench.mjs';",
       'window.bench = bench;',
       'window.tf = tf;',
