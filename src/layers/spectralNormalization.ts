@@ -49,7 +49,7 @@ export interface SpectralNormalizationArgs extends LayerArgs {
   readonly layer: tfl.layers.Layer;
   /** Power-iteration steps per {@link SpectralNormalization.advance} (torch's `n_power_iterations`). @defaultValue 1 */
   readonly powerIterations?: number;
-  /** Normalisation floor x/max(‖x‖, eps), also the floor of σ in the division. @defaultValue 1e-12 */
+  /** Normalisation floor x/max(‖x‖, eps) of the power iteration; the forward divides by σ + eps. @defaultValue 1e-12 */
   readonly eps?: number;
   /** The target bound c on σ (the Lipschitz constant α of the paper, per layer). @defaultValue 1 */
   readonly bound?: number;
