@@ -46,3 +46,10 @@ export function rngFromState(state: number): Rng {
   // createRng xors the seed; invert that to land on the same internal state.
   return createRng((state ^ 0x9e3779b9) >>> 0);
 }
+
+/**
+ * The seed to pass to tfjs's random ops. tfjs treats a falsy seed (0) as "unseeded" and falls
+ * back to Math.random, so seed 0 would not replay; shifting every seed by ½ keeps distinct
+ * integer seeds distinct and never 0.
+ */
+export const tfSeed = (seed: number): number => seed + 0.5;

@@ -6,6 +6,7 @@ import { fail } from '../_internal/errors.js';
 import { checkFloatTensor, checkInteger, checkOptions, checkPositive } from '../_internal/validate.js';
 import { checkKnownKeys } from '../objectives/_checks.js';
 import { resolveRkhsKernel, type RkhsKernelSpec } from './rkhsKernels.js';
+import { tfSeed } from '../_internal/rng.js';
 
 /**
  * A critic that lives in an RKHS with a computable norm. `apply` is a plain function
@@ -142,8 +143,8 @@ export function randomFourierCritic(options: RandomFourierCriticOptions): Random
   const seed = o.seed === undefined ? 0 : checkInteger(fn, 'options.seed', o.seed, 0);
   const d = inputShape.reduce((a, b) => a * b, 1);
   const features = weights.shape[0]!;
-  const frequencies = tf.randomNormal([d, features], 0, 1 / bandwidth, 'float32', seed) as tf.Tensor2D;
-  const phases = tf.randomUniform([features], 0, 2 * Math.PI, 'float32', seed + 1) as tf.Tensor1D;
+  const frequencies = tf.randomNormal([d, features], 0, 1 / bandwidth, 'float32', tfSeed(seed)) as tf.Tensor2D;
+  const phases = tf.randomUniform([features], 0, 2 * Math.PI, 'float32', tfSeed(seed + 1)) as tf.Tensor1D;
   const rest = inputShape.join(',');
   const featureMap = (x: tf.Tensor): tf.Tensor2D => {
     checkFloatTensor(`${fn}.apply`, 'x', x, { min: 1 });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../_internal/errors.js';
 import { checkFloatTensor, checkOptions, checkPositive } from '../_internal/validate.js';
-import { createRng } from '../_internal/rng.js';
+import { createRng, tfSeed } from '../_internal/rng.js';
 import { checkKnownKeys } from '../objectives/_checks.js';
 import type { ObjectiveContext } from '../objectives/types.js';
 
@@ -115,15 +115,15 @@ export function samplePoints(
       if (real.shape[0] !== fake.shape[0]) {
         fail(fn, 'context.fake', `a batch of the same size as context.real (${real.shape[0]}) for 'interpolates' samples`, fake);
       }
-      const eps = tf.randomUniform(perExampleShape(real), 0, 1, 'float32', rng.int());
+      const eps = tf.randomUniform(perExampleShape(real), 0, 1, 'float32', tfSeed(rng.int()));
       return [tf.add(fake, tf.mul(eps, tf.sub(real, fake)))];
     }
     case 'perturbedReal': {
       if (perturbation.kind === 'gaussian') {
-        return [tf.add(real, tf.randomNormal(real.shape, 0, perturbation.stddev, 'float32', rng.int()))];
+        return [tf.add(real, tf.randomNormal(real.shape, 0, perturbation.stddev, 'float32', tfSeed(rng.int())))];
       }
       const std = tf.sqrt(tf.moments(real, 0, true).variance);
-      const u = tf.randomUniform(real.shape, 0, 1, 'float32', rng.int());
+      const u = tf.randomUniform(real.shape, 0, 1, 'float32', tfSeed(rng.int()));
       return [tf.add(real, tf.mul(perturbation.scale, tf.mul(u, std)))];
     }
   }

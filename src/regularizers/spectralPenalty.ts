@@ -7,6 +7,7 @@ import { checkFloatTensor, checkInteger, checkNonNegative, checkOptions, checkRa
 import { checkContext, checkKnownKeys, checkName } from '../objectives/_checks.js';
 import type { ObjectiveContext, Term, TermValue } from '../objectives/types.js';
 import { mixSeed } from './_seed.js';
+import { tfSeed } from '../_internal/rng.js';
 
 /** Options of {@link spectralPenalty}. */
 export interface SpectralPenaltyOptions {
@@ -116,7 +117,7 @@ export function spectralPenalty(options: SpectralPenaltyOptions): SpectralPenalt
       const terms = weights.map((w, i) => {
         const cols = w.shape[w.rank - 1]!;
         const matrix = tf.reshape(w, [-1, cols]) as tf.Tensor2D;
-        const start = tf.randomNormal([cols, 1], 0, 1, 'float32', mixSeed(seed, i));
+        const start = tf.randomNormal([cols, 1], 0, 1, 'float32', tfSeed(mixSeed(seed, i)));
         const s = sigma(matrix, start) as tf.Scalar;
         const excess = threshold === 0 ? s : tf.relu(tf.sub(s, threshold));
         return power === 1 ? excess : tf.pow(excess, power);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../_internal/errors.js';
-import { createRng } from '../_internal/rng.js';
+import { createRng, tfSeed } from '../_internal/rng.js';
 import { checkFinite, checkFloatTensor, checkInteger, checkOneOf, checkOptions, checkPositive } from '../_internal/validate.js';
 
 /** What a sampler is called with. */
@@ -51,7 +51,7 @@ export function normalNoise(shape: readonly number[], options: NormalNoiseOption
   const mean = o.mean === undefined ? 0 : checkFinite(fn, 'options.mean', o.mean);
   const stddev = o.stddev === undefined ? 1 : checkPositive(fn, 'options.stddev', o.stddev);
   const s = [...shape];
-  return (args) => tf.randomNormal([args.batchSize, ...s], mean, stddev, 'float32', args.seed);
+  return (args) => tf.randomNormal([args.batchSize, ...s], mean, stddev, 'float32', tfSeed(args.seed));
 }
 
 /** Options of {@link datasetSampler}. */
