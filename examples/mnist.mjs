@@ -29,7 +29,7 @@ import { smoothnessUpperBound } from 'smoothgan/bounds';
 import { progressBar } from 'smoothgan/node';
 
 const USAGE = `node examples/mnist.mjs [--steps N] [--batch B] [--gamma γ] [--loss ns|hinge]
-  [--activation elu|softplus|leakyRelu] [--lrD 2e-4] [--lrG 2e-4] [--seed S] [--backend wasm|cpu]
+  [--activation elu|softplus|leakyRelu] [--lrD 2e-4] [--lrG 6e-4] [--seed S] [--backend wasm|cpu]
   [--out DIR] [--evalSamples N] [--snapshots K] [--bounds true|false]
   [--ema DECAY (0: off)]`;
 const flags = parseFlags(
@@ -41,7 +41,7 @@ const flags = parseFlags(
     loss: 'ns',
     activation: 'elu',
     lrD: 2e-4,
-    lrG: 2e-4,
+    lrG: 6e-4,
     latent: 64,
     seed: 1,
     backend: 'wasm',
@@ -126,6 +126,8 @@ const gan = createGanTrainer({
   realData: datasetSampler(trainData, { order: 'epoch', seed: flags.seed }),
   noise: normalNoise([flags.latent]),
   batchSize: flags.batch,
+  // One optimizer per player. The generator's larger step (6e-4 vs 2e-4) gave a lower Fréchet
+  // distance after 200 steps than equal steps in a few short runs; it is a tuning choice, not theory.
   optimizers: {
     critic: tf.train.adam(flags.lrD, 0.5, 0.999),
     generator: tf.train.adam(flags.lrG, 0.5, 0.999),
