@@ -12,26 +12,13 @@
  * converges while oscillating), 2.5σ² (> 2/L_true = 2σ²: θ = 0 becomes a repelling fixed point,
  * the iterates never settle).
  */
+import { smoothnessCertificate } from 'smoothgan/bounds';
 import { gaussianKernel, mmd2 } from 'smoothgan/divergences';
 import { lineChart } from '../lib/plot.mjs';
 import { join, sig, tf } from '../lib/cli.mjs';
 
 export const name = 'mmd';
 export const defaultSteps = 60;
-
-/** L = αB + A²(β1 + β2), from smoothgan/bounds when it provides the certificate. */
-async function certificate(constants) {
-  const closedForm = constants.alpha * constants.B + constants.A ** 2 * (constants.beta1 + constants.beta2);
-  let fromLibrary;
-  try {
-    const bounds = await import('smoothgan/bounds');
-    if (typeof bounds.smoothnessCertificate === 'function') fromLibrary = bounds.smoothnessCertificate(constants);
-  } catch {
-    // smoothgan/bounds without the certificate: the closed form below is the same formula.
-  }
-  const L = typeof fromLibrary?.L === 'number' ? fromLibrary.L : closedForm;
-  return { L, closedForm, fromLibrary };
-}
 
 export async function run({ steps = defaultSteps, out, sigma = 1, theta0 = 0.8 }) {
   const kernel = gaussianKernel({ bandwidths: sigma });
@@ -41,10 +28,10 @@ export async function run({ steps = defaultSteps, out, sigma = 1, theta0 = 0.8 }
   const valueAndGrad = tf.valueAndGrad(loss);
 
   const constants = { alpha: (2 * Math.exp(-0.5)) / sigma, beta1: 2 / sigma ** 2, beta2: 1 / sigma ** 2, A: 1, B: 0 };
-  const cert = await certificate(constants);
+  const cert = smoothnessCertificate(constants); // L = αB + A²(β1 + β2), stepSize = 1/L
   const trueL = 1 / sigma ** 2;
   const stepSizes = [
-    { label: '1/L_cert', gamma: 1 / cert.L },
+    { label: '1/L_cert', gamma: cert.stepSize },
     { label: '1/L_true', gamma: 1 / trueL },
     { label: '1.5/L_true', gamma: 1.5 / trueL },
     { label: '2.5/L_true', gamma: 2.5 / trueL },
@@ -94,7 +81,7 @@ export async function run({ steps = defaultSteps, out, sigma = 1, theta0 = 0.8 }
     theta0,
     steps,
     constants,
-    certificate: { L: cert.L, closedForm: cert.closedForm, fromLibrary: cert.fromLibrary ?? null, safeStepSize: 1 / cert.L },
+    certificate: { L: cert.L, terms: cert.terms, stepSize: cert.stepSize, divergenceThreshold: cert.divergenceThreshold, caveats: cert.caveats },
     trueSmoothness: trueL,
     divergenceThreshold: 2 / trueL,
     runs,
