@@ -415,7 +415,12 @@ export class SpectralNormalization extends tfl.layers.Layer {
     return config;
   }
 
-  /** @nocollapse */
+  /**
+   * Rebuilds a wrapper from `getConfig()` output: the inner layer is revived through tfjs-layers'
+   * class registry, so its class must be registered (all built-in layers are). Used by
+   * `tfl.loadLayersModel`; u and v come back with the saved weights.
+   * @nocollapse
+   */
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,

@@ -45,6 +45,8 @@ export interface AdversarialLoss {
   readonly name: string;
   /** True when `generator` needs `real` as well (relativistic losses). */
   readonly generatorNeedsReal: boolean;
+  /** The critic's loss on a real and a fake batch of critic outputs (minimised by the critic). The caller owns the scalar. */
   discriminator(outputs: CriticOutputs): tf.Scalar;
+  /** The generator's loss on critic outputs of generated samples (`real` only for relativistic losses). The caller owns the scalar. */
   generator(outputs: GeneratorCriticOutputs): tf.Scalar;
 }

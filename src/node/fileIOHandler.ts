@@ -14,7 +14,9 @@ export interface FileIOHandlerOptions {
 
 /** A file-system IO handler (both directions). */
 export interface FileIOHandler extends tf.io.IOHandler {
+  /** Stores the artifacts (the tfjs `IOHandler.save` contract). */
   save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
+  /** Returns the stored artifacts (the tfjs `IOHandler.load` contract); throws when nothing was saved. */
   load(): Promise<tf.io.ModelArtifacts>;
   /** The directory it reads and writes. */
   readonly directory: string;

@@ -4,6 +4,7 @@ import type { FitInfo, StepEvent, TrainerCallback } from '../train/types.js';
 
 /** Where the progress bar writes (process.stdout by default). */
 export interface ProgressStream {
+  /** Writes text (no newline added). */
   write(text: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;

@@ -50,7 +50,7 @@ export interface Term {
   readonly name: string;
   /**
    * The names of the parts `evaluate` reports, when they are known without evaluating (a
-   * leaf term: `[name]`; a combination: its leaves' names). {@link combine} uses it to reject
+   * leaf term: `[name]`; a combination: its leaves' names). `combine` uses it to reject
    * duplicate names when the objective is built. Optional: a term without it is assumed to
    * report `[name]`, and is checked when evaluated.
    */

@@ -1,7 +1,7 @@
 /**
  * Regularizers: gradient penalties (WGAN-GP, WGAN-LP, R1, R2, DRAGAN, zero-centred), the
  * RKHS-norm penalty of the β2 construction, and a soft spectral penalty. Every one is an
- * objective {@link Term} (see `smoothgan/objectives`).
+ * objective `Term` (see `smoothgan/objectives`).
  * @module regularizers
  */
 export {

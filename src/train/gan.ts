@@ -33,9 +33,18 @@ export interface GanFunctionNetwork {
 
 /** The parts of a tfjs-layers model the convenience uses (a `tf.LayersModel` fits). */
 export interface LayersModelLike {
+  /** Applies the model (tfjs-layers `apply`). */
   apply(inputs: tf.Tensor, kwargs?: { training?: boolean }): unknown;
-  readonly trainableWeights: readonly { read(): tf.Tensor }[];
-  readonly nonTrainableWeights: readonly { read(): tf.Tensor }[];
+  /** The trained weights. */
+  readonly trainableWeights: readonly {
+    /** The weight's current value. */
+    read(): tf.Tensor;
+  }[];
+  /** The other weights (e.g. spectral-norm u, v; batch-norm statistics). */
+  readonly nonTrainableWeights: readonly {
+    /** The weight's current value. */
+    read(): tf.Tensor;
+  }[];
   readonly built?: boolean;
   readonly name?: string;
   /** Sequential and functional models list their layers; all must be built (weights created). */

@@ -3,7 +3,9 @@ import { fail } from '../_internal/errors.js';
 
 /** An IO handler that keeps the last saved artifacts in memory and loads them back. */
 export interface MemoryIOHandler extends tf.io.IOHandler {
+  /** Stores the artifacts (the tfjs `IOHandler.save` contract). */
   save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
+  /** Returns the stored artifacts (the tfjs `IOHandler.load` contract); throws when nothing was saved. */
   load(): Promise<tf.io.ModelArtifacts>;
   /** The last saved artifacts (a copy), or `undefined` before the first save. */
   readonly artifacts: tf.io.ModelArtifacts | undefined;

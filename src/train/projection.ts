@@ -11,6 +11,7 @@ import { checkPositive } from '../_internal/validate.js';
 export interface Projection {
   readonly kind: 'projection';
   readonly name: string;
+  /** Projects the player's variables in place (`Variable.assign`), after the optimizer step. */
   apply(variables: readonly tf.Variable[]): void;
 }
 

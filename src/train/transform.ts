@@ -38,7 +38,9 @@ export interface TransformResult<S> {
 export interface GradientTransform<S = unknown> {
   readonly kind: 'gradient-transform';
   readonly name: string;
+  /** The initial state (plain data, checkpointed with the trainer). */
   init(): S;
+  /** Maps the gradients of one update to new gradients and the next state; must not dispose its inputs. */
   update(grads: GradientMap, state: S, info: GradientInfo): TransformResult<S>;
 }
 

@@ -114,8 +114,11 @@ export interface FitInfo {
 /** Callbacks of {@link Trainer.fit}. All methods are optional and may be async. */
 export interface TrainerCallback {
   readonly name?: string;
+  /** Called once when `fit` starts. */
   onTrainBegin?(info: FitInfo, trainer: Trainer): void | Promise<void>;
+  /** Called after every round with its event; return `'stop'` to end `fit` after this step. */
   onStepEnd?(event: StepEvent, trainer: Trainer): CallbackSignal | Promise<CallbackSignal>;
+  /** Called once when `fit` ends (also after an error or an early stop; see `info.stopReason`). */
   onTrainEnd?(info: FitInfo, trainer: Trainer): void | Promise<void>;
 }
 
