@@ -20,6 +20,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** @type {{ name: string, script: string, steps: number, args?: string[], expects: string[] }[]} */
 const EXAMPLES = [
   {
+    name: 'ring',
+    script: 'examples/ring.mjs',
+    steps: 4,
+    args: ['--batch', '16'],
+    expects: ['metrics.json', 'samples-ring.png', 'curves-ring.png', 'samples-grid.png', 'curves-grid.png'],
+  },
+  {
     name: 'mnist',
     script: 'examples/mnist.mjs',
     steps: 2,
