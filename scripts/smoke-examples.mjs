@@ -23,8 +23,18 @@ const EXAMPLES = [
     name: 'ring',
     script: 'examples/ring.mjs',
     steps: 4,
-    args: ['--batch', '16'],
-    expects: ['metrics.json', 'samples-ring.png', 'curves-ring.png', 'samples-grid.png', 'curves-grid.png'],
+    args: ['--evalSamples', '200', '--snapshots', '1'],
+    expects: [
+      'metrics.json',
+      ...['ring', 'grid'].flatMap((t) => [`samples-${t}.png`, `losses-${t}.png`, `penalty-${t}.png`, `log-${t}.jsonl`]),
+    ],
+  },
+  {
+    name: 'ablation',
+    script: 'examples/ablation.mjs',
+    steps: 4,
+    args: ['--seeds', '1', '--evalSamples', '200', '--quiet'],
+    expects: ['ablation.md', 'ablation.png', 'ablation.json'],
   },
   {
     name: 'mnist',
